@@ -1,0 +1,16 @@
+// Bundles the CLI and the emulator library with esbuild. Run by `npm ci` (prepare) and `npm run build`.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['emulator/cli/main.ts'], outfile: 'dist/cli.cjs' }),
+  build({ ...common, entryPoints: ['emulator/index.ts'], outfile: 'dist/emulator.cjs' }),
+]);
