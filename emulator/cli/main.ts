@@ -1,0 +1,152 @@
+/**
+ * `nvlab` command line. UART output goes to stdout and nothing else does;
+ * diagnostics go to stderr. Exit status: the guest's (semihosting exit, 0 after
+ * PSCI SYSTEM_OFF), 2 for bad input, 124 when --max-insns runs out, 125 when
+ * the emulator cannot continue (unimplemented or unmodelled behaviour, or a
+ * guest waiting forever).
+ */
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { ElfError } from '../platform/elf.js';
+import { DEFAULT_MAX_INSTRUCTIONS, EXIT, runImage } from '../run-image.js';
+
+const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] IMAGE.elf
+
+  --mode direct     the image runs at the emulated CPU's EL2 (default)
+  --mode nested     the image runs at virtual EL2 under the L0 host model (not available yet)
+  --max-insns N     stop after N instructions with exit status 124 (default ${DEFAULT_MAX_INSTRUCTIONS})
+  --memory SIZE     RAM size, e.g. 512M, 4G (default 1G); allocated only where the guest touches it
+  --trace FILE      write the event stream to FILE as JSON lines`;
+
+class UsageError extends Error {}
+
+interface RunArgs {
+  mode: 'direct' | 'nested';
+  maxInsns: number;
+  memory?: number;
+  trace?: string;
+  image: string;
+}
+
+function parseSize(text: string): number {
+  const m = /^(\d+)([KMGT]?)i?B?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--memory: cannot parse size '${text}' (examples: 512M, 2G, 1073741824)`);
+  const mult: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+  return Number(m[1]) * mult[m[2]!.toUpperCase()]!;
+}
+
+function parseRunArgs(argv: string[]): RunArgs {
+  const a: Partial<RunArgs> = { mode: 'direct', maxInsns: DEFAULT_MAX_INSTRUCTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--mode': {
+        const v = value();
+        if (v !== 'direct' && v !== 'nested') throw new UsageError(`--mode must be 'direct' or 'nested', not '${v}'`);
+        a.mode = v;
+        break;
+      }
+      case '--max-insns': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+          throw new UsageError(`--max-insns must be a positive integer, not '${v}'`);
+        }
+        a.maxInsns = Number(v);
+        break;
+      }
+      case '--memory':
+        a.memory = parseSize(value());
+        break;
+      case '--trace':
+        a.trace = value();
+        break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        if (a.image) throw new UsageError(`more than one image given ('${a.image}' and '${arg}')`);
+        a.image = arg;
+    }
+  }
+  if (!a.image) throw new UsageError('no image given');
+  return a as RunArgs;
+}
+
+function writeAll(stream: NodeJS.WriteStream, bytes: Uint8Array): void {
+  if (bytes.length) stream.write(bytes);
+}
+
+function cmdRun(argv: string[]): number {
+  const args = parseRunArgs(argv);
+  if (args.mode === 'nested') {
+    process.stderr.write('nvlab: --mode nested is not available yet: the L0 host model is still being built; use --mode direct\n');
+    return EXIT.BAD_INPUT;
+  }
+  let elf: Uint8Array;
+  try {
+    elf = readFileSync(args.image);
+  } catch (e) {
+    process.stderr.write(`nvlab: cannot read ${args.image}: ${(e as NodeJS.ErrnoException).message}\n`);
+    return EXIT.BAD_INPUT;
+  }
+  let trace: WriteStream | undefined;
+  if (args.trace) trace = createWriteStream(args.trace);
+  try {
+    const result = runImage(elf, {
+      memory: args.memory,
+      maxInstructions: args.maxInsns,
+      onStdout: (b) => writeAll(process.stdout, b),
+      onStderr: (b) => writeAll(process.stderr, b),
+      onEvent: trace ? (e) => trace!.write(JSON.stringify(e) + '\n') : undefined,
+    });
+    const o = result.outcome;
+    if (o.kind === 'limit') {
+      process.stderr.write(`nvlab: stopped after ${result.instructions} instructions (--max-insns ${args.maxInsns})\n`);
+    } else if (o.kind === 'halted') {
+      process.stderr.write(`nvlab: guest halted: ${o.message}\n`);
+    } else if (o.kind === 'stopped') {
+      process.stderr.write(`nvlab: ${o.error.message}\n`);
+    }
+    return result.exitStatus;
+  } catch (e) {
+    if (e instanceof ElfError) {
+      process.stderr.write(`nvlab: ${args.image}: ${e.message}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    if (e instanceof RangeError) {
+      process.stderr.write(`nvlab: ${e.message}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    throw e;
+  } finally {
+    trace?.end();
+  }
+}
+
+export function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'run':
+        return cmdRun(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return cmd === undefined ? EXIT.BAD_INPUT : 0;
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`nvlab: ${e.message}\n${USAGE}\n`);
+      return EXIT.BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

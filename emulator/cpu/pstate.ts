@@ -1,0 +1,41 @@
+import type { Cpu } from './cpu.js';
+
+/** SPSR_ELx layout for AArch64 (Arm ARM, SPSR_EL1/SPSR_EL2). */
+export const SPSR_N = 31;
+export const SPSR_IL = 20;
+
+/** PSTATE as an SPSR value (low 32 bits; the upper bits are zero for the features modelled). */
+export function packPstate(cpu: Cpu): number {
+  return (
+    (cpu.nf << 31) |
+    (cpu.zf << 30) |
+    (cpu.cf << 29) |
+    (cpu.vf << 28) |
+    (cpu.dit << 24) |
+    (cpu.uao << 23) |
+    (cpu.pan << 22) |
+    (cpu.ss << 21) |
+    (cpu.il << 20) |
+    (cpu.ssbs << 12) |
+    (cpu.btype << 10) |
+    (cpu.daif << 6) |
+    (cpu.el << 2) |
+    cpu.spsel
+  );
+}
+
+/** Mode field name as the Arm ARM writes it (EL2h, EL1t, ...). */
+export function modeName(el: number, spsel: number): string {
+  return el === 0 ? 'EL0t' : `EL${el}${spsel ? 'h' : 't'}`;
+}
+
+export function nzcvValue(cpu: Cpu): number {
+  return (cpu.nf << 31) | (cpu.zf << 30) | (cpu.cf << 29) | (cpu.vf << 28);
+}
+
+export function setNzcv(cpu: Cpu, v: number): void {
+  cpu.nf = (v >>> 31) & 1;
+  cpu.zf = (v >>> 30) & 1;
+  cpu.cf = (v >>> 29) & 1;
+  cpu.vf = (v >>> 28) & 1;
+}

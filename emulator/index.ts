@@ -1,0 +1,8 @@
+/** Public entry points of the emulator package (used by the CLI, tests and benchmarks). */
+export { Cpu, type StopReason } from './cpu/cpu.js';
+export { DEFAULT_FEATURES, type CpuFeatures } from './cpu/features.js';
+export { EventBus, type NvEvent } from './events.js';
+export { EmulationStop } from './platform/bus.js';
+export { ElfError, parseElf, type ElfImage } from './platform/elf.js';
+export { VIRT, VirtMachine, type MachineConfig, type MachineIo, type RunOutcome } from './platform/virt-machine.js';
+export { runImage, type RunImageOptions, type RunImageResult } from './run-image.js';
