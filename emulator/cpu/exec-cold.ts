@@ -714,6 +714,11 @@ function compareSized(al: number, ah: number, bl: number, bh: number, bits: numb
 
 /** WFI/WFE: the trap controls, then waiting (or stopping when nothing can wake the PE). */
 function waitForInterruptOrEvent(cpu: Cpu, isWfe: boolean): void {
+  // A WFE that finds the event register set consumes it and completes: it would not enter a low-power state, so it does not trap.
+  if (isWfe && cpu.eventRegister) {
+    cpu.eventRegister = 0;
+    return;
+  }
   const ti = isWfe ? 1 : 0;
   if (cpu.el === 0) {
     const sctlr = inHost(cpu) ? SR.SCTLR_EL2 : SR.SCTLR_EL1;
@@ -723,10 +728,6 @@ function waitForInterruptOrEvent(cpu: Cpu, isWfe: boolean): void {
   }
   if (cpu.el < 2 && !inHost(cpu) && cpu.sr.lo[SR.HCR_EL2]! & (isWfe ? HCR_TWE : HCR_TWI)) {
     cpu.raise(2, esr(EC.WFX, issWfx(ti)), 0, false, 0, 0);
-  }
-  if (isWfe && cpu.eventRegister) {
-    cpu.eventRegister = 0;
-    return;
   }
   cpu.requestStop({
     kind: 'halted',

@@ -165,7 +165,9 @@ export function checkFpEnabled(cpu: Cpu): void {
   if (el < 2 && !inHost(cpu)) {
     const fpen = (sr.lo[SR.CPACR_EL1]! >>> FPEN_SHIFT) & 3;
     if ((fpen & 1) === 0 || (fpen === 1 && el === 0)) {
-      cpu.raise(el === 0 && tge(cpu) ? 2 : 1, esr(EC.FP_ASIMD, issFpAccess()), 0, false, 0, 0);
+      // Routed to EL2 by HCR_EL2.TGE, the trap is reported as Exception_Uncategorized (AArch64.AdvSIMDFPAccessTrap).
+      if (tge(cpu)) cpu.raise(2, esr(EC.UNKNOWN, 0), 0, false, 0, 0);
+      cpu.raise(1, esr(EC.FP_ASIMD, issFpAccess()), 0, false, 0, 0);
     }
   }
   if (e2h(cpu)) {

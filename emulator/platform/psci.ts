@@ -1,7 +1,8 @@
 /**
  * PSCI 1.1 over the SMC conduit, as QEMU's virt machine provides it when EL2
- * is present and EL3 is not: a firmware model that answers SMC calls whose
- * X0 is a PSCI function ID. Anything else is left to the CPU (UNDEFINED).
+ * is present and EL3 is not: a firmware model that answers every SMC. Like
+ * QEMU 7.2, a function ID it does not implement (X0 compared in full) gets
+ * NOT_SUPPORTED, as SMCCC requires of firmware, rather than an UNDEFINED SMC.
  * Return values are 32-bit signed, sign-extended into X0.
  */
 import type { Cpu } from '../cpu/cpu.js';
@@ -43,12 +44,16 @@ export function isPsciFunction(fid: number): boolean {
   return NAMES.has(fid >>> 0);
 }
 
-/** Handles the call if X0 names a PSCI function; returns false otherwise. */
+/** Handles the SMC; returns false only for calls the firmware leaves UNDEFINED (none). */
 export function psciCall(cpu: Cpu, host: PsciHost): boolean {
-  if (cpu.xhi[0] !== 0) return false;
   const fid = cpu.xlo[0]! >>> 0;
-  const name = NAMES.get(fid);
-  if (name === undefined) return false;
+  const name = cpu.xhi[0] === 0 ? NAMES.get(fid) : undefined;
+  if (name === undefined) {
+    cpu.events.psci(cpu, 'unknown', fid, NOT_SUPPORTED);
+    cpu.xlo[0] = NOT_SUPPORTED;
+    cpu.xhi[0] = -1;
+    return true;
+  }
   const arg = (i: number): number => cpu.xlo[i]! >>> 0;
   const argHi = (i: number): number => (fid & 0x40000000 ? cpu.xhi[i]! : 0) >>> 0;
   let ret: number;

@@ -114,7 +114,11 @@ export class Semihosting {
       case 0x05: {
         const h = this.handles.get(arg(0));
         const len = arg(2);
-        if (!h) return this.fail(EBADF);
+        if (!h) {
+          // On error SYS_WRITE reports every byte as not written, not -1.
+          this.errno = EBADF;
+          return len;
+        }
         const data = this.bytes(cpu, arg(1), len);
         if (h.kind === 'stdout') this.io.stdout(data);
         else if (h.kind === 'stderr') this.io.stderr(data);
@@ -134,8 +138,9 @@ export class Semihosting {
       case 0x07:
         throw new EmulationStop('guest waits for console input (SYS_READC), but nvlab has no input source yet', 'unimplemented');
       case 0x08:
-        // The status word is negative when an error was returned.
-        return arg(0) >= 2 ** 63 ? 1 : 0;
+        // The status word is negative when an error was returned: test its sign bit
+        // (as a double, 2^63 - 1 would round up to 2^63).
+        return this.wordView(cpu, plo, phi, 0).getInt32(4, true) < 0 ? 1 : 0;
       case 0x09: {
         const h = this.handles.get(arg(0));
         if (!h) return this.fail(EBADF);
@@ -225,6 +230,12 @@ export class Semihosting {
 
   /** The i-th 64-bit word of the parameter block; as a number (values beyond 2^53 lose precision, none are used so). */
   private word(cpu: Cpu, plo: number, phi: number, i: number): number {
+    const dv = this.wordView(cpu, plo, phi, i);
+    return dv.getUint32(4, true) * TWO32 + dv.getUint32(0, true);
+  }
+
+  /** The bytes of the i-th 64-bit word of the parameter block. */
+  private wordView(cpu: Cpu, plo: number, phi: number, i: number): DataView {
     const s = (plo >>> 0) + i * 8;
     const b = peekVirtual(cpu, s | 0, (phi + Math.floor(s / TWO32)) | 0, 8);
     if (!b) {
@@ -233,8 +244,7 @@ export class Semihosting {
         'guest-error',
       );
     }
-    const dv = new DataView(b.buffer);
-    return dv.getUint32(4, true) * TWO32 + dv.getUint32(0, true);
+    return new DataView(b.buffer);
   }
 
   private putWord(cpu: Cpu, blo: number, bhi: number, i: number, v: number, isNumberBase = false): boolean {
