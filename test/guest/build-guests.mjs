@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// Builds the QEMU-differential test guests: every test/guest/NAME.S, linked with
+// the runtime in lib/, becomes test/guest/bin/NAME.elf. The build is
+// reproducible (fixed flags, relative paths, no build ID, no timestamps), so the
+// committed ELFs can be verified against their sources.
+//
+//   node test/guest/build-guests.mjs            build into test/guest/bin
+//   node test/guest/build-guests.mjs --check    build into a temporary directory and
+//                                               verify bin/ is byte-identical (exit 1 if not)
+//   node test/guest/build-guests.mjs --record   build, then run each ELF under QEMU and
+//                                               (re)write expected/NAME.stdout, NAME.status and,
+//                                               when QEMU's stderr is not empty, NAME.stderr
+//   ... NAME...                                 limit building/recording to these programs
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runQemu } from './qemu.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BIN = join(HERE, 'bin');
+const EXPECTED = join(HERE, 'expected');
+const AS = 'aarch64-linux-gnu-as';
+const LD = 'aarch64-linux-gnu-ld';
+// Assembled from HERE with relative paths: file names end up in the symbol table.
+const AS_FLAGS = ['-march=armv8.5-a', '-I', 'lib'];
+const LD_FLAGS = ['-T', 'lib/link.ld', '--build-id=none', '--no-warn-rwx-segments', '-nostdlib', '-static', '-z', 'norelro', '-z', 'max-page-size=4096'];
+const RUNTIME = ['lib/start.S'];
+const QEMU_TIMEOUT_MS = 30_000;
+
+function programs() {
+  return readdirSync(HERE)
+    .filter((f) => f.endsWith('.S'))
+    .map((f) => f.slice(0, -2))
+    .sort();
+}
+
+function run(cmd, args) {
+  try {
+    execFileSync(cmd, args, { cwd: HERE, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const msg = e.stderr?.toString() || e.message;
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${msg}`);
+  }
+}
+
+/** Builds the named programs into outDir; returns the ELF paths. */
+function build(names, outDir) {
+  const work = mkdtempSync(join(tmpdir(), 'nvlab-guests-'));
+  try {
+    const runtimeObjs = RUNTIME.map((src, i) => {
+      const obj = join(work, `runtime${i}.o`);
+      run(AS, [...AS_FLAGS, src, '-o', obj]);
+      return obj;
+    });
+    mkdirSync(outDir, { recursive: true });
+    return names.map((name) => {
+      const obj = join(work, `${name}.o`);
+      run(AS, [...AS_FLAGS, `${name}.S`, '-o', obj]);
+      const elf = join(outDir, `${name}.elf`);
+      run(LD, [...LD_FLAGS, '-o', elf, ...runtimeObjs, obj]);
+      return elf;
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function check(names) {
+  const tmp = mkdtempSync(join(tmpdir(), 'nvlab-guests-check-'));
+  const problems = [];
+  try {
+    build(names, tmp);
+    for (const name of names) {
+      const committed = join(BIN, `${name}.elf`);
+      if (!existsSync(committed)) {
+        problems.push(`bin/${name}.elf is missing (run: npm run guests)`);
+        continue;
+      }
+      if (!readFileSync(committed).equals(readFileSync(join(tmp, `${name}.elf`)))) {
+        problems.push(`bin/${name}.elf differs from a fresh build of ${name}.S`);
+      }
+    }
+    const all = new Set(programs());
+    for (const f of existsSync(BIN) ? readdirSync(BIN) : []) {
+      if (f.endsWith('.elf') && !all.has(f.slice(0, -4))) problems.push(`bin/${f} has no source ${f.slice(0, -4)}.S`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return problems;
+}
+
+/** Guest output is printable ASCII and newlines; anything else would be terminal noise. */
+function junk(buf) {
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i];
+    if (b !== 10 && (b < 0x20 || b > 0x7e)) return i;
+  }
+  return -1;
+}
+
+async function record(names) {
+  mkdirSync(EXPECTED, { recursive: true });
+  const failures = [];
+  const queue = [...names];
+  const worker = async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) {
+      const r = await runQemu(join(BIN, `${name}.elf`), QEMU_TIMEOUT_MS);
+      if (r.timedOut || r.status === null) {
+        failures.push(`${name}: QEMU did not finish within ${QEMU_TIMEOUT_MS} ms`);
+        continue;
+      }
+      const at = junk(r.stdout);
+      if (at >= 0) {
+        failures.push(`${name}: QEMU stdout has a non-printable byte 0x${r.stdout[at].toString(16)} at offset ${at}`);
+        continue;
+      }
+      writeFileSync(join(EXPECTED, `${name}.stdout`), r.stdout);
+      writeFileSync(join(EXPECTED, `${name}.status`), `${r.status}\n`);
+      // Semihosting console output; recorded only for the guests that produce any.
+      const stderrFile = join(EXPECTED, `${name}.stderr`);
+      if (r.stderr.length) writeFileSync(stderrFile, r.stderr);
+      else rmSync(stderrFile, { force: true });
+      console.log(`recorded ${name}: status ${r.status}, ${r.stdout.length} bytes`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return failures;
+}
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+for (const f of flags) {
+  if (f !== '--check' && f !== '--record') {
+    console.error(`unknown option ${f}`);
+    process.exit(2);
+  }
+}
+const all = programs();
+const requested = args.filter((a) => !a.startsWith('--'));
+for (const n of requested) {
+  if (!all.includes(n)) {
+    console.error(`no program ${n}.S in ${HERE}`);
+    process.exit(2);
+  }
+}
+const names = requested.length ? requested : all;
+
+process.on('uncaughtException', (e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
+
+if (flags.has('--check')) {
+  const problems = check(names);
+  if (problems.length) {
+    console.error(`test guests are out of date:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log(`${names.length} guest ELFs match their sources`);
+} else {
+  const elfs = build(names, BIN);
+  console.log(`built ${elfs.length} guests into ${BIN}`);
+  if (flags.has('--record')) {
+    const failures = await record(names);
+    if (failures.length) {
+      console.error(failures.join('\n'));
+      process.exit(1);
+    }
+  }
+}
