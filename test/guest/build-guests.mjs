@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Builds the QEMU-differential test guests: every test/guest/NAME.S, linked with
-// the runtime in lib/, becomes test/guest/bin/NAME.elf. The build is
-// reproducible (fixed flags, relative paths, no build ID, no timestamps), so the
-// committed ELFs can be verified against their sources.
+// Builds every committed guest image from its assembly source with GNU
+// binutils: the QEMU-differential test guests (test/guest/NAME.S, linked with
+// the runtime in lib/, into test/guest/bin/NAME.elf), the examples
+// (examples/*/NAME.S next to their link.ld) and the benchmark guests
+// (bench/guests). The build is reproducible (fixed flags, relative paths, no
+// build ID, no timestamps), so the committed ELFs can be verified against
+// their sources.
 //
-//   node test/guest/build-guests.mjs            build into test/guest/bin
+//   node test/guest/build-guests.mjs            build all images
 //   node test/guest/build-guests.mjs --check    build into a temporary directory and
-//                                               verify bin/ is byte-identical (exit 1 if not)
+//                                               verify the committed ELFs are byte-identical
 //   node test/guest/build-guests.mjs --record   build, then run each ELF under QEMU and
 //                                               (re)write expected/NAME.stdout, NAME.status and,
 //                                               when QEMU's stderr is not empty, NAME.stderr
@@ -19,47 +22,71 @@ import { fileURLToPath } from 'node:url';
 import { runQemu } from './qemu.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
 const BIN = join(HERE, 'bin');
 const EXPECTED = join(HERE, 'expected');
 const AS = 'aarch64-linux-gnu-as';
 const LD = 'aarch64-linux-gnu-ld';
-// Assembled from HERE with relative paths: file names end up in the symbol table.
-const AS_FLAGS = ['-march=armv8.5-a', '-I', 'lib'];
-const LD_FLAGS = ['-T', 'lib/link.ld', '--build-id=none', '--no-warn-rwx-segments', '-nostdlib', '-static', '-z', 'norelro', '-z', 'max-page-size=4096'];
-const RUNTIME = ['lib/start.S'];
+const COMMON_LD = ['--build-id=none', '--no-warn-rwx-segments', '-nostdlib', '-static', '-z', 'norelro', '-z', 'max-page-size=4096'];
 const QEMU_TIMEOUT_MS = 30_000;
 
-function programs() {
-  return readdirSync(HERE)
+/**
+ * Image groups. Sources are assembled from `dir` with relative paths (file
+ * names end up in the symbol table), linked with `runtime`, into `out`.
+ */
+const TEST_GUESTS = {
+  label: 'test/guest',
+  dir: HERE,
+  out: BIN,
+  asFlags: ['-march=armv8.5-a', '-I', 'lib'],
+  ldFlags: ['-T', 'lib/link.ld', ...COMMON_LD],
+  runtime: ['lib/start.S'],
+};
+const OTHER_GROUPS = [
+  ...readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'link.ld')))
+    .map((d) => join(ROOT, 'examples', d.name)),
+  join(ROOT, 'bench', 'guests'),
+].map((dir) => ({
+  label: dir.slice(ROOT.length + 1),
+  dir,
+  out: dir,
+  asFlags: [],
+  ldFlags: ['-T', 'link.ld', ...COMMON_LD],
+  runtime: [],
+}));
+
+function programs(group = TEST_GUESTS) {
+  return readdirSync(group.dir)
     .filter((f) => f.endsWith('.S'))
     .map((f) => f.slice(0, -2))
     .sort();
 }
 
-function run(cmd, args) {
+function run(cmd, args, cwd = HERE) {
   try {
-    execFileSync(cmd, args, { cwd: HERE, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const msg = e.stderr?.toString() || e.message;
     throw new Error(`${cmd} ${args.join(' ')} failed:\n${msg}`);
   }
 }
 
-/** Builds the named programs into outDir; returns the ELF paths. */
-function build(names, outDir) {
+/** Builds the named programs of a group into outDir; returns the ELF paths. */
+function build(names, outDir, group = TEST_GUESTS) {
   const work = mkdtempSync(join(tmpdir(), 'nvlab-guests-'));
   try {
-    const runtimeObjs = RUNTIME.map((src, i) => {
+    const runtimeObjs = group.runtime.map((src, i) => {
       const obj = join(work, `runtime${i}.o`);
-      run(AS, [...AS_FLAGS, src, '-o', obj]);
+      run(AS, [...group.asFlags, src, '-o', obj], group.dir);
       return obj;
     });
     mkdirSync(outDir, { recursive: true });
     return names.map((name) => {
       const obj = join(work, `${name}.o`);
-      run(AS, [...AS_FLAGS, `${name}.S`, '-o', obj]);
+      run(AS, [...group.asFlags, `${name}.S`, '-o', obj], group.dir);
       const elf = join(outDir, `${name}.elf`);
-      run(LD, [...LD_FLAGS, '-o', elf, ...runtimeObjs, obj]);
+      run(LD, [...group.ldFlags, '-o', elf, ...runtimeObjs, obj], group.dir);
       return elf;
     });
   } finally {
@@ -67,24 +94,25 @@ function build(names, outDir) {
   }
 }
 
-function check(names) {
+function check(names, group = TEST_GUESTS) {
   const tmp = mkdtempSync(join(tmpdir(), 'nvlab-guests-check-'));
   const problems = [];
+  const rel = (f) => join(group.label, group.out === group.dir ? '' : 'bin', f);
   try {
-    build(names, tmp);
+    build(names, tmp, group);
     for (const name of names) {
-      const committed = join(BIN, `${name}.elf`);
+      const committed = join(group.out, `${name}.elf`);
       if (!existsSync(committed)) {
-        problems.push(`bin/${name}.elf is missing (run: npm run guests)`);
+        problems.push(`${rel(`${name}.elf`)} is missing (run: npm run guests)`);
         continue;
       }
       if (!readFileSync(committed).equals(readFileSync(join(tmp, `${name}.elf`)))) {
-        problems.push(`bin/${name}.elf differs from a fresh build of ${name}.S`);
+        problems.push(`${rel(`${name}.elf`)} differs from a fresh build of ${name}.S`);
       }
     }
-    const all = new Set(programs());
-    for (const f of existsSync(BIN) ? readdirSync(BIN) : []) {
-      if (f.endsWith('.elf') && !all.has(f.slice(0, -4))) problems.push(`bin/${f} has no source ${f.slice(0, -4)}.S`);
+    const all = new Set(programs(group));
+    for (const f of existsSync(group.out) ? readdirSync(group.out) : []) {
+      if (f.endsWith('.elf') && !all.has(f.slice(0, -4))) problems.push(`${rel(f)} has no source ${f.slice(0, -4)}.S`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -153,16 +181,20 @@ process.on('uncaughtException', (e) => {
   process.exit(1);
 });
 
+// Naming programs selects test guests only; otherwise the examples and bench guests come too.
+const others = requested.length ? [] : OTHER_GROUPS;
 if (flags.has('--check')) {
-  const problems = check(names);
+  const problems = [TEST_GUESTS, ...others].flatMap((g) => check(g === TEST_GUESTS ? names : programs(g), g));
   if (problems.length) {
-    console.error(`test guests are out of date:\n  ${problems.join('\n  ')}`);
+    console.error(`guest images are out of date:\n  ${problems.join('\n  ')}`);
     process.exit(1);
   }
-  console.log(`${names.length} guest ELFs match their sources`);
+  const count = names.length + others.reduce((n, g) => n + programs(g).length, 0);
+  console.log(`${count} guest ELFs match their sources`);
 } else {
   const elfs = build(names, BIN);
   console.log(`built ${elfs.length} guests into ${BIN}`);
+  for (const g of others) console.log(`built ${build(programs(g), g.out, g).length} images in ${g.label}`);
   if (flags.has('--record')) {
     const failures = await record(names);
     if (failures.length) {
