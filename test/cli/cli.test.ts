@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeElf } from '../util/elf-writer.js';
+
+/** `nvlab` as users run it: the bin launcher over the bundle that `npm test` builds first. */
+const BIN = new URL('../../bin/nvlab.js', import.meta.url).pathname;
+const HELLO = new URL('../../examples/hello-el2/hello-el2.elf', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'nvlab-cli-'));
+
+function nvlab(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Writes an image whose code is `words`, loaded and entered at 0x40000000. */
+function image(name: string, words: number[]): string {
+  const code = new Uint8Array(words.length * 4);
+  const dv = new DataView(code.buffer);
+  words.forEach((w, i) => dv.setUint32(i * 4, w >>> 0, true));
+  const path = join(dir, name + '.elf');
+  writeFileSync(path, writeElf(0x4000_0000, [{ addr: 0x4000_0000, bytes: code, flags: 5 }]));
+  return path;
+}
+
+// Words from aarch64-linux-gnu-as.
+const B_SELF = 0x14000000; // b .
+const WFI = 0xd503207f;
+const FADD = 0x1e222820; // fadd s0, s1, s2
+const ADD_VEC = 0x4ea28420; // add v0.4s, v1.4s, v2.4s
+const MOVZ_X0_GICD = 0xd2a10000; // movz x0, #0x800, lsl #16
+const LDR_W1_X0 = 0xb9400001; // ldr w1, [x0]
+const PSCI_SYSTEM_OFF = [0x52800100, 0x72b08000, 0xd4000003]; // w0 = 0x84000008; smc #0
+
+describe('nvlab run', () => {
+  it('runs the example: UART output on stdout, nothing on stderr, the guest exit status', () => {
+    const r = nvlab('run', HELLO);
+    expect(r.stdout).toBe("Hello from nvlab's hello-el2 example!\nRunning at EL2\n");
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('stops a runaway guest at --max-insns with status 124 and says so on stderr', () => {
+    const r = nvlab('run', '--max-insns', '5000', image('spin', [B_SELF]));
+    expect(r.status).toBe(124);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('nvlab: stopped after 5000 instructions (--max-insns 5000)\n');
+  });
+
+  it('exits 0 after PSCI SYSTEM_OFF', () => {
+    const r = nvlab('run', image('off', PSCI_SYSTEM_OFF));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('names unimplemented SIMD/FP instructions with their address and exits 125', () => {
+    let r = nvlab('run', image('fadd', [FADD]));
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^nvlab: unimplemented instruction FADD at 0x40000000 \(word 0x1e222820; SIMD&FP is not modelled yet\)\n$/);
+    r = nvlab('run', image('vadd', [0xd503201f, ADD_VEC]));
+    expect(r.stderr).toMatch(/unimplemented instruction ADD at 0x40000004/);
+  });
+
+  it('stops on an access to a device it does not model, naming the device', () => {
+    const r = nvlab('run', image('gic', [MOVZ_X0_GICD, LDR_W1_X0]));
+    expect(r.status).toBe(125);
+    expect(r.stderr).toBe('nvlab: guest read PA 0x8000000 in the GICv3 distributor, which nvlab does not model\n');
+  });
+
+  it('reports a guest that waits for an interrupt nothing can deliver', () => {
+    const r = nvlab('run', image('wfi', [WFI]));
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^nvlab: guest halted: WFI at 0x40000000 waits for an interrupt/);
+  });
+
+  it('rejects malformed images and bad options with one line and status 2', () => {
+    const junk = join(dir, 'junk.elf');
+    writeFileSync(junk, 'not an elf at all');
+    let r = nvlab('run', junk);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`nvlab: ${junk}: not an ELF file (bad magic at offset 0)\n`);
+    r = nvlab('run', join(dir, 'missing.elf'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: cannot read .*missing\.elf: ENOENT/);
+    r = nvlab('run', '--max-insns', 'lots', HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: --max-insns must be a positive integer, not 'lots'\n/);
+    r = nvlab('run', '--memory', '100K', HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: memory size 102400 is invalid/);
+    r = nvlab('run', '--bogus', HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: unknown option --bogus\nusage: nvlab run/);
+    r = nvlab('run');
+    expect(r.status).toBe(2);
+  });
+
+  it('says that nested mode is not available yet', () => {
+    const r = nvlab('run', '--mode', 'nested', HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--mode nested is not available yet/);
+  });
+
+  it('writes the event stream as JSON lines, identically on every run', () => {
+    const t1 = join(dir, 't1.jsonl');
+    const t2 = join(dir, 't2.jsonl');
+    expect(nvlab('run', '--trace', t1, HELLO).status).toBe(0);
+    expect(nvlab('run', '--trace', t2, HELLO).status).toBe(0);
+    const a = readFileSync(t1, 'utf8');
+    expect(readFileSync(t2, 'utf8')).toBe(a);
+    const events = a.trim().split('\n').map((l) => JSON.parse(l) as { type: string; op?: string; status?: number });
+    expect(events.at(-2)).toMatchObject({ type: 'semihosting', op: 'SYS_EXIT' });
+    expect(events.at(-1)).toMatchObject({ type: 'stop', status: 0 });
+  });
+});
