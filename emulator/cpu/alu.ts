@@ -3,7 +3,30 @@ import type { Cpu } from './cpu.js';
 /**
  * Flag-setting arithmetic (AddWithCarry) and condition evaluation. Results
  * return the low half; 64-bit variants leave the high half in `cpu.aluHi`.
+ * Flags live packed in `cpu.nzcv` (N=8, Z=4, C=2, V=1).
  */
+
+export const N = 8;
+export const Z = 4;
+export const C = 2;
+export const V = 1;
+
+/** ConditionHolds for every (cond, NZCV) pair: index cond << 4 | nzcv. */
+const COND_TABLE = (() => {
+  const t = new Uint8Array(256);
+  for (let cond = 0; cond < 16; cond++) {
+    for (let f = 0; f < 16; f++) {
+      const n = (f & N) !== 0;
+      const z = (f & Z) !== 0;
+      const c = (f & C) !== 0;
+      const v = (f & V) !== 0;
+      const base = [z, c, n, v, c && !z, n === v, n === v && !z, true][cond >>> 1]!;
+      // AL (1110) and NV (1111) both mean "always" in A64.
+      t[(cond << 4) | f] = (cond & 1 && cond !== 15 ? !base : base) ? 1 : 0;
+    }
+  }
+  return t;
+})();
 
 export function addc64(cpu: Cpu, alo: number, ahi: number, blo: number, bhi: number, cin: number): number {
   const sl = (alo >>> 0) + (blo >>> 0) + cin;
@@ -11,10 +34,8 @@ export function addc64(cpu: Cpu, alo: number, ahi: number, blo: number, bhi: num
   const sh = (ahi >>> 0) + (bhi >>> 0) + c1;
   const rlo = sl | 0;
   const rhi = sh | 0;
-  cpu.nf = rhi >>> 31;
-  cpu.zf = (rlo | rhi) === 0 ? 1 : 0;
-  cpu.cf = sh > 0xffffffff ? 1 : 0;
-  cpu.vf = ((ahi ^ rhi) & (bhi ^ rhi)) >>> 31;
+  cpu.nzcv =
+    ((rhi >>> 28) & N) | ((rlo | rhi) === 0 ? Z : 0) | (sh > 0xffffffff ? C : 0) | (((ahi ^ rhi) & (bhi ^ rhi)) >>> 31);
   cpu.aluHi = rhi;
   return rlo;
 }
@@ -22,50 +43,18 @@ export function addc64(cpu: Cpu, alo: number, ahi: number, blo: number, bhi: num
 export function addc32(cpu: Cpu, a: number, b: number, cin: number): number {
   const s = (a >>> 0) + (b >>> 0) + cin;
   const r = s | 0;
-  cpu.nf = r >>> 31;
-  cpu.zf = r === 0 ? 1 : 0;
-  cpu.cf = s > 0xffffffff ? 1 : 0;
-  cpu.vf = ((a ^ r) & (b ^ r)) >>> 31;
+  cpu.nzcv = ((r >>> 28) & N) | (r === 0 ? Z : 0) | (s > 0xffffffff ? C : 0) | (((a ^ r) & (b ^ r)) >>> 31);
   return r;
 }
 
 /** N and Z from a result, C and V cleared (logical operations with S). */
 export function logicFlags(cpu: Cpu, lo: number, hi: number): void {
-  cpu.nf = hi >>> 31;
-  cpu.zf = (lo | hi) === 0 ? 1 : 0;
-  cpu.cf = 0;
-  cpu.vf = 0;
+  cpu.nzcv = ((hi >>> 28) & N) | ((lo | hi) === 0 ? Z : 0);
 }
 
 /** ConditionHolds(cond) for the A64 condition codes. */
 export function condHolds(cpu: Cpu, cond: number): boolean {
-  let r: boolean;
-  switch (cond >>> 1) {
-    case 0:
-      r = cpu.zf === 1;
-      break;
-    case 1:
-      r = cpu.cf === 1;
-      break;
-    case 2:
-      r = cpu.nf === 1;
-      break;
-    case 3:
-      r = cpu.vf === 1;
-      break;
-    case 4:
-      r = cpu.cf === 1 && cpu.zf === 0;
-      break;
-    case 5:
-      r = cpu.nf === cpu.vf;
-      break;
-    case 6:
-      r = cpu.nf === cpu.vf && cpu.zf === 0;
-      break;
-    default:
-      return true; // AL and NV both mean "always" in A64
-  }
-  return cond & 1 ? !r : r;
+  return COND_TABLE[(cond << 4) | cpu.nzcv] === 1;
 }
 
 /** ExtendReg: extend the low bits of (lo, hi) per `option` then shift left by `amount` (0..4). */

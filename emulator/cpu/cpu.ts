@@ -56,10 +56,8 @@ export class Cpu implements EventClock {
   pcHi = 0;
 
   // PSTATE
-  nf = 0;
-  zf = 0;
-  cf = 0;
-  vf = 0;
+  /** N, Z, C, V as bits 3..0 (SPSR bits 31..28), one field so a flag update is one store. */
+  nzcv = 0;
   el = 2;
   spsel = 1;
   /** D, A, I, F as bits 3..0 (SPSR bits 9..6). */
@@ -131,7 +129,7 @@ export class Cpu implements EventClock {
   reset(pcLo: number, pcHi: number): void {
     this.xlo.fill(0);
     this.xhi.fill(0);
-    this.nf = this.zf = this.cf = this.vf = 0;
+    this.nzcv = 0;
     this.el = 2;
     this.spsel = 1;
     this.daif = 0xf;

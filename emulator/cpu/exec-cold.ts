@@ -5,7 +5,7 @@
  */
 import { a64Mnemonic } from '../arch/a64-mnemonic.js';
 import { EmulationStop } from '../platform/bus.js';
-import { addc32, addc64, condHolds, extendReg } from './alu.js';
+import { C, N, V, Z, addc32, addc64, condHolds, extendReg } from './alu.js';
 import { crc32 } from './crc32.js';
 import type { Cpu } from './cpu.js';
 import { EC, FSC, esr, issSysReg, issWfx } from './esr.js';
@@ -203,7 +203,7 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
       const setFlags = (misc >>> 2) & 1;
       const ml = sub ? ~xl[m]! : xl[m]!;
       const mh = sub ? ~xh[m]! : xh[m]!;
-      const c = cpu.cf;
+      const c = (cpu.nzcv >>> 1) & 1;
       if (sf && setFlags) {
         const lo = addc64(cpu, xl[n]!, xh[n]!, ml, mh, c);
         xl[d] = lo;
@@ -224,18 +224,19 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
     case Op.RMIF: {
       const tl = ror64(xl[n]!, xh[n]!, misc);
       const mask = dc[b + 4]!;
-      if (mask & 8) cpu.nf = (tl >>> 3) & 1;
-      if (mask & 4) cpu.zf = (tl >>> 2) & 1;
-      if (mask & 2) cpu.cf = (tl >>> 1) & 1;
-      if (mask & 1) cpu.vf = tl & 1;
+      // Bits 3..0 of the rotated value replace the flags the mask selects (N, Z, C, V).
+      cpu.nzcv = (cpu.nzcv & ~mask) | (tl & mask);
       return;
     }
     case Op.SETF: {
       const v = xl[n]!;
       const bits = misc;
-      cpu.nf = (v >>> (bits - 1)) & 1;
-      cpu.zf = (v & ((1 << bits) - 1)) === 0 ? 1 : 0;
-      cpu.vf = ((v >>> bits) ^ (v >>> (bits - 1))) & 1;
+      // C is left unchanged.
+      cpu.nzcv =
+        (cpu.nzcv & C) |
+        (((v >>> (bits - 1)) & 1) << 3) |
+        ((v & ((1 << bits) - 1)) === 0 ? Z : 0) |
+        (((v >>> bits) ^ (v >>> (bits - 1))) & 1);
       return;
     }
     case Op.CCMP: {
@@ -244,11 +245,7 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
       const isImm = (misc >>> 2) & 1;
       const cond = (misc >>> 3) & 15;
       if (!condHolds(cpu, cond)) {
-        const nzcv = (misc >>> 7) & 15;
-        cpu.nf = (nzcv >>> 3) & 1;
-        cpu.zf = (nzcv >>> 2) & 1;
-        cpu.cf = (nzcv >>> 1) & 1;
-        cpu.vf = nzcv & 1;
+        cpu.nzcv = (misc >>> 7) & 15;
         return;
       }
       let ml = isImm ? dc[b + 4]! : xl[m]!;
@@ -553,23 +550,17 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
       cpu.exclValid = false;
       return;
     case Op.CFINV:
-      cpu.cf ^= 1;
+      cpu.nzcv ^= C;
       return;
     case Op.XAFLAG: {
-      const c = cpu.cf;
-      const z = cpu.zf;
-      cpu.nf = c === 0 && z === 0 ? 1 : 0;
-      cpu.zf = z & c;
-      cpu.cf = c | z;
-      cpu.vf = c === 0 && z === 1 ? 1 : 0;
+      const c = (cpu.nzcv & C) !== 0;
+      const z = (cpu.nzcv & Z) !== 0;
+      cpu.nzcv = (!c && !z ? N : 0) | (z && c ? Z : 0) | (c || z ? C : 0) | (!c && z ? V : 0);
       return;
     }
     case Op.AXFLAG: {
-      const v = cpu.vf;
-      cpu.zf |= v;
-      cpu.cf &= v ^ 1;
-      cpu.nf = 0;
-      cpu.vf = 0;
+      const v = (cpu.nzcv & V) !== 0;
+      cpu.nzcv = (cpu.nzcv & Z || v ? Z : 0) | (cpu.nzcv & C && !v ? C : 0);
       return;
     }
     case Op.MSR_IMM:

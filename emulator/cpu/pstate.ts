@@ -7,10 +7,7 @@ export const SPSR_IL = 20;
 /** PSTATE as an SPSR value (low 32 bits; the upper bits are zero for the features modelled). */
 export function packPstate(cpu: Cpu): number {
   return (
-    (cpu.nf << 31) |
-    (cpu.zf << 30) |
-    (cpu.cf << 29) |
-    (cpu.vf << 28) |
+    (cpu.nzcv << 28) |
     (cpu.dit << 24) |
     (cpu.uao << 23) |
     (cpu.pan << 22) |
@@ -30,12 +27,9 @@ export function modeName(el: number, spsel: number): string {
 }
 
 export function nzcvValue(cpu: Cpu): number {
-  return (cpu.nf << 31) | (cpu.zf << 30) | (cpu.cf << 29) | (cpu.vf << 28);
+  return cpu.nzcv << 28;
 }
 
 export function setNzcv(cpu: Cpu, v: number): void {
-  cpu.nf = (v >>> 31) & 1;
-  cpu.zf = (v >>> 30) & 1;
-  cpu.cf = (v >>> 29) & 1;
-  cpu.vf = (v >>> 28) & 1;
+  cpu.nzcv = (v >>> 28) & 0xf;
 }
