@@ -445,20 +445,26 @@ export class Cpu implements EventClock {
               const m = (r >>> 12) & 63;
               const d = r & 63;
               const misc = dc[b + 3]!;
-              let ml = shift64(misc & 3, xl[m]!, xh[m]!, misc >>> 2);
-              let mh = H;
-              const sub = op === Op.SUB64R || op === Op.SUBS64R;
-              if (op === Op.ADD64R || op === Op.SUB64R) {
-                if (sub) {
-                  ml = ~ml;
-                  mh = ~mh;
-                }
-                const s = (xl[n]! >>> 0) + (ml >>> 0) + (sub ? 1 : 0);
-                const c = s > 0xffffffff ? 1 : 0;
-                xl[d] = s | 0;
-                xh[d] = (xh[n]! + mh + c) | 0;
+              let ml: number;
+              let mh: number;
+              // Most register operands are unshifted: skip the shifter call.
+              if (misc >>> 2 === 0) {
+                ml = xl[m]!;
+                mh = xh[m]!;
               } else {
-                const lo = sub ? addc64(this, xl[n]!, xh[n]!, ~ml, ~mh, 1) : addc64(this, xl[n]!, xh[n]!, ml, mh, 0);
+                ml = shift64(misc & 3, xl[m]!, xh[m]!, misc >>> 2);
+                mh = H;
+              }
+              if (op === Op.ADD64R) {
+                const s = (xl[n]! >>> 0) + (ml >>> 0);
+                xh[d] = (xh[n]! + mh + (s > 0xffffffff ? 1 : 0)) | 0;
+                xl[d] = s | 0;
+              } else if (op === Op.SUB64R) {
+                const s = (xl[n]! >>> 0) - (ml >>> 0);
+                xh[d] = (xh[n]! - mh - (s < 0 ? 1 : 0)) | 0;
+                xl[d] = s | 0;
+              } else {
+                const lo = op === Op.SUBS64R ? addc64(this, xl[n]!, xh[n]!, ~ml, ~mh, 1) : addc64(this, xl[n]!, xh[n]!, ml, mh, 0);
                 xl[d] = lo;
                 xh[d] = this.aluHi;
               }
@@ -491,8 +497,15 @@ export class Cpu implements EventClock {
               const m = (r >>> 12) & 63;
               const d = r & 63;
               const misc = dc[b + 3]!;
-              let ml = shift64(misc & 3, xl[m]!, xh[m]!, (misc >>> 2) & 63);
-              let mh = H;
+              let ml: number;
+              let mh: number;
+              if ((misc & 0xfc) === 0) {
+                ml = xl[m]!;
+                mh = xh[m]!;
+              } else {
+                ml = shift64(misc & 3, xl[m]!, xh[m]!, (misc >>> 2) & 63);
+                mh = H;
+              }
               if (misc & 0x100) {
                 ml = ~ml;
                 mh = ~mh;
