@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../util/rng.js';
 import { a64Lookup, violatesShouldBe } from '../../emulator/arch/a64-mnemonic.js';
 import { decodeInto } from '../../emulator/cpu/decode.js';
 import { DEFAULT_FEATURES } from '../../emulator/cpu/features.js';
@@ -215,14 +216,10 @@ function validBitmaskImmediate(w: number): boolean {
   return (imms & levels) !== levels;
 }
 
+/** Seeded, so failures reproduce. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
+  const r = new Rng(seed);
+  return () => r.u32();
 }
 
 function decodeOp(w: number): Op {

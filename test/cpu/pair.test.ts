@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../util/rng.js';
 import { H, asr64, lsl64, lsr64, mul64, ror64, sdiv32, sdiv64, smulh64, udiv32, udiv64, umulh32, umulh64 } from '../../emulator/cpu/pair.js';
 import { fromBigInt, toBigInt } from '../../emulator/cpu/u64.js';
 
-/** Deterministic xorshift so failures reproduce. */
+/** Seeded, so failures reproduce. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
+  const r = new Rng(seed);
+  return () => r.u32();
 }
 
 const M64 = (1n << 64n) - 1n;

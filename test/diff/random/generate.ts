@@ -44,7 +44,7 @@
  */
 import * as A from './a64.js';
 import type { Insn } from './a64.js';
-import { Rng } from './rng.js';
+import { Rng } from '../../util/rng.js';
 
 export const BASE = 28;
 export const ROAM = 27;
