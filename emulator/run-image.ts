@@ -66,7 +66,7 @@ class ByteSink {
   }
 }
 
-export function exitStatusOf(o: RunOutcome): number {
+function exitStatusOf(o: RunOutcome): number {
   switch (o.kind) {
     case 'exit':
       return o.status;

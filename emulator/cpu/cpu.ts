@@ -1,5 +1,5 @@
 import type { EventBus, EventClock } from '../events.js';
-import { EmulationStop, type PhysicalBus } from '../platform/bus.js';
+import type { PhysicalBus } from '../platform/bus.js';
 import { addc32, addc64, condHolds, logicFlags } from './alu.js';
 import { decodeInto } from './decode.js';
 import { EC, esr } from './esr.js';
@@ -155,9 +155,6 @@ export class Cpu implements EventClock {
     this.wtlb.flush();
     this.fend = 0;
   }
-
-  /** Hook for devices with side effects the run loop must notice (nothing yet). */
-  deviceWritten(): void {}
 
   /** Records a synchronous exception and unwinds to the run loop, which takes it. */
   raise(targetEl: number, syndrome: number, retOffset: number, farValid: boolean, farLo: number, farHi: number): never {
@@ -969,4 +966,3 @@ export class Cpu implements EventClock {
   }
 }
 
-export { EmulationStop };

@@ -4,7 +4,7 @@ import { put, regs, sext, target, undef } from './decode-entry.js';
 import { decodeLoadStore } from './decode-ldst.js';
 import type { CpuFeatures } from './features.js';
 import { Op } from './ops.js';
-import { SP, sp, zr, zrw } from './regs.js';
+import { sp, zr, zrw } from './regs.js';
 
 /** Decodes `w` into the decode-cache entry at `dc[base..base+7]`. */
 export function decodeInto(w: number, dc: Int32Array, base: number, f: CpuFeatures): void {
@@ -336,6 +336,3 @@ function decodeBranchRegister(w: number): void {
       return undef();
   }
 }
-
-/** Slot numbers that denote SP, for the executor's alignment checks. */
-export const SP_SLOT = SP;

@@ -112,24 +112,3 @@ export function issDataAbort(a: AbortInfo): number {
 export function issInstructionAbort(fsc: number, ea: boolean, s1ptw: boolean): number {
   return (fsc & 0x3f) | (ea ? 1 << 9 : 0) | (s1ptw ? 1 << 7 : 0);
 }
-
-export const EC_NAMES: Readonly<Record<number, string>> = {
-  0x00: 'Unknown reason',
-  0x01: 'Trapped WFI/WFE',
-  0x07: 'SIMD/FP access',
-  0x0e: 'Illegal execution state',
-  0x15: 'SVC (AArch64)',
-  0x16: 'HVC (AArch64)',
-  0x17: 'SMC (AArch64)',
-  0x18: 'MSR/MRS/system instruction',
-  0x19: 'SVE access',
-  0x1a: 'ERET trap',
-  0x20: 'Instruction abort from a lower EL',
-  0x21: 'Instruction abort from the same EL',
-  0x22: 'PC alignment fault',
-  0x24: 'Data abort from a lower EL',
-  0x25: 'Data abort from the same EL',
-  0x26: 'SP alignment fault',
-  0x2f: 'SError',
-  0x3c: 'BRK (AArch64)',
-};

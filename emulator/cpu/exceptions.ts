@@ -1,5 +1,4 @@
 import type { Cpu } from './cpu.js';
-import { EC, esr } from './esr.js';
 import { packPstate, setNzcv } from './pstate.js';
 import { SP } from './regs.js';
 import {
@@ -123,13 +122,6 @@ export function takeException(
   cpu.events.exception(cpu, fromEl, targetEl, syndrome, retLo, retHi, farValid, farLo, farHi);
 }
 
-/** A synchronous exception with the syndrome composed from EC and ISS. */
-export function takeSync(cpu: Cpu, targetEl: number, ec: EC, iss: number, retOffset: number): void {
-  const lo = (cpu.pcLo + retOffset) | 0;
-  const hi = (cpu.pcHi + (retOffset !== 0 && lo >>> 0 < retOffset ? 1 : 0)) | 0;
-  takeException(cpu, targetEl, esr(ec, iss), lo, hi, false, 0, 0);
-}
-
 /**
  * Bit that holds the top of the address for tagging purposes (AddrTop):
  * 55 when top-byte-ignore applies to this address, else 63.
@@ -208,4 +200,3 @@ export function eretTrapsToEl2(cpu: Cpu): boolean {
   return cpu.el === 1 && (cpu.sr.hi[SR.HCR_EL2]! & HCR_NV_HI) !== 0;
 }
 
-export const EC_ILLEGAL = EC.ILLEGAL_STATE;

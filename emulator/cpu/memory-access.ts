@@ -228,7 +228,6 @@ export function store(cpu: Cpu, lo: number, hi: number, size: number, vlo: numbe
       } else {
         d.write(off, n, n === 4 ? vlo : vlo & ((1 << (8 * n)) - 1));
       }
-      cpu.deviceWritten();
       return;
     }
     case Backing.UNMODELLED:
@@ -357,7 +356,7 @@ export function pokeVirtual(cpu: Cpu, lo: number, hi: number, data: Uint8Array):
 }
 
 /** VA to PA for debug accesses in the current regime; -1 when it cannot be translated. */
-export function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
+function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
   if (stage1Enabled(cpu) || stage2Enabled(cpu)) {
     throw new EmulationStop('debug access with the MMU enabled needs the MMU implementation');
   }

@@ -1,9 +1,5 @@
 import type { Cpu } from './cpu.js';
 
-/** SPSR_ELx layout for AArch64 (Arm ARM, SPSR_EL1/SPSR_EL2). */
-export const SPSR_N = 31;
-export const SPSR_IL = 20;
-
 /** PSTATE as an SPSR value (low 32 bits; the upper bits are zero for the features modelled). */
 export function packPstate(cpu: Cpu): number {
   return (
@@ -19,11 +15,6 @@ export function packPstate(cpu: Cpu): number {
     (cpu.el << 2) |
     cpu.spsel
   );
-}
-
-/** Mode field name as the Arm ARM writes it (EL2h, EL1t, ...). */
-export function modeName(el: number, spsel: number): string {
-  return el === 0 ? 'EL0t' : `EL${el}${spsel ? 'h' : 't'}`;
 }
 
 export function nzcvValue(cpu: Cpu): number {

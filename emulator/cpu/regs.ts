@@ -11,10 +11,7 @@
 export const ZR = 31;
 export const SINK = 32;
 export const SP = 33;
-/** Scratch slots for helpers that return 64-bit values. */
-export const T0 = 34;
-export const T1 = 35;
-export const REG_SLOTS = 36;
+export const REG_SLOTS = 34;
 
 /** Slot for register number r (0..31) where 31 means XZR, for reading. */
 export function zr(r: number): number {

@@ -478,18 +478,6 @@ for (const d of defs) {
   }
 }
 
-export function sysRegByName(name: string): SysRegDef | undefined {
-  return byName.get(name.toUpperCase());
-}
-
-export function sysRegByKey(key: number): SysRegDef | undefined {
-  return byKey.get(key);
-}
-
-export function allSysRegs(): readonly SysRegDef[] {
-  return defs;
-}
-
 /** The unallocated part of the ID space (op0=3, op1=0, CRn=0, CRm=1..7) reads as zero from EL1. */
 function isRazIdSpace(key: number): boolean {
   return (key & 0xfff8) >= sysKey(3, 0, 0, 1, 0) && (key & 0xfff8) <= sysKey(3, 0, 0, 7, 0) && ((key >>> 7) & 15) === 0 && ((key >>> 11) & 7) === 0;

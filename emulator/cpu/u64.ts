@@ -4,8 +4,6 @@
  * pair arithmetic inline.
  */
 
-const TWO32 = 4294967296;
-
 /** Unsigned 64-bit value as a hex string without prefix, zero-padded to 16 digits. */
 export function hex64(lo: number, hi: number): string {
   return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
@@ -24,26 +22,6 @@ export function toBigInt(lo: number, hi: number): bigint {
 export function fromBigInt(v: bigint): [number, number] {
   const m = BigInt.asUintN(64, v);
   return [Number(m & 0xffffffffn) | 0, Number(m >> 32n) | 0];
-}
-
-/** A pair as a JS number when it is exactly representable (< 2^53), else NaN. */
-export function toNumber(lo: number, hi: number): number {
-  const h = hi >>> 0;
-  if (h >= 0x200000) return NaN;
-  return h * TWO32 + (lo >>> 0);
-}
-
-/** Low and high halves of a non-negative integer below 2^53. */
-export function splitNumber(v: number): [number, number] {
-  return [v % TWO32 | 0, Math.floor(v / TWO32) | 0];
-}
-
-/** Parses decimal or 0x-prefixed hexadecimal into an unsigned 64-bit bigint; null if invalid. */
-export function parseU64(text: string): bigint | null {
-  const t = text.trim().replace(/_/g, '');
-  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(t)) return null;
-  const v = BigInt(t);
-  return v >= 0n && v < 1n << 64n ? v : null;
 }
 
 /** Count leading zeros of a 64-bit pair. */
