@@ -12,7 +12,7 @@ function inlineDispatchEnums(): Plugin {
   const enums = new Map<string, Map<string, number>>();
   for (const [file, name] of [
     ['emulator/cpu/ops.ts', 'Op'],
-    ['emulator/cpu/sysreg-storage.ts', 'SR'],
+    ['emulator/arch/generated/sysreg-rules.ts', 'SR'],
   ] as const) {
     const src = readFileSync(new URL(file, import.meta.url), 'utf8');
     const body = new RegExp(`export enum ${name} \\{([\\s\\S]*?)\\n\\}`).exec(src);
@@ -33,7 +33,7 @@ function inlineDispatchEnums(): Plugin {
     name: 'nvlab-inline-dispatch-enums',
     enforce: 'pre',
     transform(code, id) {
-      if (!/\/emulator\/.*\.ts$/.test(id) || /\/emulator\/cpu\/(ops|sysreg-storage)\.ts$/.test(id)) return null;
+      if (!/\/emulator\/.*\.ts$/.test(id) || /\/emulator\/(cpu\/ops|arch\/generated\/sysreg-rules)\.ts$/.test(id)) return null;
       return code.replace(pattern, (whole, e: string, member: string) => {
         const v = enums.get(e)!.get(member);
         return v === undefined ? whole : `${v} /* ${e}.${member} */`;

@@ -47,6 +47,7 @@ function best(n, f) {
 const guests = [
   { name: 'ALU loop', elf: join(here, 'guests', 'alu-loop.elf') },
   { name: 'load/store loop', elf: join(here, 'guests', 'ldst-loop.elf') },
+  { name: 'MRS/MSR loop', elf: join(here, 'guests', 'sysreg-loop.elf') },
 ];
 const baselineElf = join(here, '..', 'examples', 'hello-el2', 'hello-el2.elf');
 

@@ -14,13 +14,15 @@ import {
 } from './exceptions.js';
 import { execCold } from './exec-cold.js';
 import type { CpuFeatures } from './features.js';
+import { decoderFeatures, type CpuIdentity } from './identity.js';
 import { DataTlb, TLB_MASK, load, refillFetch, store } from './memory-access.js';
 import { Op } from './ops.js';
 import { H, lsl64, lsr64, mul64, ror64, shift32, shift64 } from './pair.js';
 import { REG_SLOTS, SP } from './regs.js';
 import { HCR_HCD, HCR_TSC, SCTLR_SA, SCTLR_SA0 } from './sysreg-bits.js';
 import { SR } from './sysreg-storage.js';
-import { resetSysRegs } from './sysreg-table.js';
+import { defaultWriteMasks, hookedSlots, type WriteMasks } from './sysreg-hooks.js';
+import { resetSystemRegisters } from './sysreg-reset.js';
 
 /** Thrown (never constructed per use) to unwind to the run loop when a synchronous exception is pending. */
 export const GUEST_EXCEPTION: unique symbol = Symbol('guest-exception');
@@ -82,7 +84,20 @@ export class Cpu implements EventClock {
   exclV1hi = 0;
 
   readonly sr = { lo: new Int32Array(SR.COUNT), hi: new Int32Array(SR.COUNT) };
-  cntfrq = 0;
+  /** Writable-bit masks applied to every MSR (RES0/RES1, read-only fields). */
+  readonly srMask: WriteMasks = defaultWriteMasks();
+  /** Slots with read or write side effects (sysreg-hooks.ts). */
+  readonly hooked: Uint8Array = hookedSlots();
+  /** The MRS/MSR/SYS being executed, for the trap syndrome and encoding-dependent rules. */
+  sysKey = 0;
+  sysRt = 0;
+  sysRead = false;
+
+  readonly features: CpuFeatures;
+  /** FEAT_* name -> implemented, for IsFeatureImplemented in the access rules. */
+  readonly profileFlags: Readonly<Record<string, boolean>>;
+  readonly profileImpDef: Readonly<Record<string, boolean>>;
+  readonly profileParams: Readonly<Record<string, number>>;
 
   /** High halves returned by helpers (sysreg reads, 64-bit loads, ALU). */
   sysHi = 0;
@@ -118,10 +133,14 @@ export class Cpu implements EventClock {
 
   constructor(
     readonly bus: PhysicalBus,
-    readonly features: CpuFeatures,
+    readonly identity: CpuIdentity,
     readonly hooks: CpuHooks,
     readonly events: EventBus,
   ) {
+    this.features = decoderFeatures(identity);
+    this.profileFlags = Object.fromEntries([...identity.features].map((f) => [f, true]));
+    this.profileImpDef = identity.impdef;
+    this.profileParams = identity.params;
     this.reset(0, 0);
   }
 
@@ -136,7 +155,7 @@ export class Cpu implements EventClock {
     this.pan = this.uao = this.dit = this.ssbs = this.il = this.ss = this.btype = 0;
     this.eventRegister = 0;
     this.exclValid = false;
-    resetSysRegs(this);
+    resetSystemRegisters(this);
     this.pcLo = pcLo;
     this.pcHi = pcHi;
     // Every entry starts as the decoding of word 0 (UDF), so a key match alone proves an entry valid.

@@ -30,8 +30,8 @@ import {
 import { SINK, SP } from './regs.js';
 import { HCR_TWE, HCR_TWI, SCTLR_nTWE, SCTLR_nTWI } from './sysreg-bits.js';
 import { SR } from './sysreg-storage.js';
-import { checkFpEnabled, mrs, msr } from './sysreg-table.js';
-import { sys, sysInstructionName } from './sys-instructions.js';
+import { checkFpEnabled } from './fp-access.js';
+import { MRS_TABLE, MSR_TABLE, SYSL_TABLE, SYS_TABLE, type DispatchTable } from './sysreg-dispatch.js';
 import { clz64, fmtAddr, rbit32, rev16, rev32 } from './u64.js';
 
 const TWO32 = 4294967296;
@@ -566,21 +566,17 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
     case Op.MSR_IMM:
       msrImmediate(cpu, misc, dc[b + 4]!, (word >>> 5) & 0xffff);
       return;
-    case Op.MRS: {
-      const lo = mrs(cpu, misc, word & 31);
-      xl[d] = lo;
-      xh[d] = cpu.sysHi;
+    case Op.MRS:
+      systemAccess(cpu, MRS_TABLE, misc, word & 31, true);
       return;
-    }
     case Op.MSR:
-      msr(cpu, misc, word & 31, xl[d]!, xh[d]!);
+      systemAccess(cpu, MSR_TABLE, misc, word & 31, false);
       return;
     case Op.SYS:
-      sys(cpu, misc, word & 31, xl[d]!, xh[d]!);
+      systemAccess(cpu, SYS_TABLE, misc, word & 31, false);
       return;
     case Op.SYSL:
-      // No SYSL encodings are allocated to features this profile implements.
-      cpu.undefinedInstruction();
+      systemAccess(cpu, SYSL_TABLE, misc, word & 31, true);
       return;
 
     // ---------------- not executable here ----------------
@@ -602,6 +598,19 @@ export function execCold(cpu: Cpu, op: Op, dc: Int32Array, b: number, word: numb
     default:
       throw new EmulationStop(`internal error: no executor for decoded operation ${Op[op]} (word 0x${(word >>> 0).toString(16)})`, 'internal');
   }
+}
+
+/**
+ * MRS, MSR, SYS and SYSL: the access rule compiled from Arm's specification
+ * for this encoding decides between UNDEFINED, a trap and the transfer.
+ */
+function systemAccess(cpu: Cpu, table: DispatchTable, key: number, rt: number, isRead: boolean): void {
+  cpu.sysKey = key;
+  cpu.sysRt = rt;
+  cpu.sysRead = isRead;
+  const rule = table.fn[key];
+  if (rule === undefined) cpu.undefinedInstruction();
+  else rule(cpu, rt, table.index[key]!);
 }
 
 /** Arms the local monitor for an exclusive load of 1 << size bytes. */
@@ -764,4 +773,3 @@ function msrImmediate(cpu: Cpu, field: number, crm: number, key: number): void {
   }
 }
 
-export { sysInstructionName };

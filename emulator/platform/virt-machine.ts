@@ -5,7 +5,8 @@
  * the holes between them take the synchronous external abort QEMU gives.
  */
 import { Cpu, type StopReason } from '../cpu/cpu.js';
-import { DEFAULT_FEATURES, type CpuFeatures } from '../cpu/features.js';
+import { DEFAULT_PROFILE } from '../arch/cpu-profile.js';
+import { identityFromProfile, type CpuIdentity } from '../cpu/identity.js';
 import { EventBus } from '../events.js';
 import { EmulationStop, PhysicalBus } from './bus.js';
 import type { ElfImage } from './elf.js';
@@ -41,7 +42,8 @@ const UNMODELLED: readonly { name: string; base: number; size: number }[] = [
 export interface MachineConfig {
   /** RAM size in bytes (default 1 GiB); any size up to the PA space, allocated on demand. */
   memory?: number;
-  features?: CpuFeatures;
+  /** The CPU's features and identification registers (default: the built-in profile). */
+  identity?: CpuIdentity;
 }
 
 /** Where the guest's output goes. */
@@ -66,7 +68,7 @@ export class VirtMachine {
   private image: ElfImage | null = null;
 
   constructor(config: MachineConfig, io: MachineIo) {
-    const features = config.features ?? DEFAULT_FEATURES;
+    const features = config.identity ?? identityFromProfile(DEFAULT_PROFILE);
     const size = config.memory ?? VIRT.DEFAULT_RAM;
     const maxRam = 2 ** features.paBits - VIRT.RAM_BASE;
     if (!Number.isInteger(size) || size < 1 << 20 || size % (1 << 16) !== 0 || size > maxRam) {

@@ -266,3 +266,21 @@ export function openAarchmrs(tarballPath = requireAarchmrsTarball()) {
 export function readAarchmrsJson(member, tarballPath = requireAarchmrsTarball()) {
   return openAarchmrs(tarballPath).json(member);
 }
+
+/**
+ * Arm's license text from docs/notice.html inside the release, so the notice
+ * travels with the data it belongs to: the paragraphs verbatim, one per entry,
+ * markup removed. Every generated file carries it.
+ */
+export function armNotice(release) {
+  const where = `${release.fileName}: docs/notice.html`;
+  const html = release.text('docs/notice.html');
+  const body = /<div class="row static-markdown">([\s\S]*?)<\/div>/.exec(html);
+  if (!body) throw new AarchmrsError(`aarchmrs: ${where}: cannot find the license text`);
+  const paras = [...body[1].matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
+  if (!paras[0]?.startsWith('Copyright') || !paras.some((p) => p.startsWith('THIS SOFTWARE IS PROVIDED'))) {
+    throw new AarchmrsError(`aarchmrs: ${where}: license text does not have the expected copyright line and disclaimer`);
+  }
+  if (paras.some((p) => /[<>]|&\w+;/.test(p))) throw new AarchmrsError(`aarchmrs: ${where}: unexpected markup in license text`);
+  return paras;
+}

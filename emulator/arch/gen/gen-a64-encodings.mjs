@@ -27,7 +27,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AarchmrsError, REPO_ROOT, openAarchmrs, requireAarchmrsTarball } from './aarchmrs-input.mjs';
+import { AarchmrsError, REPO_ROOT, armNotice, openAarchmrs, requireAarchmrsTarball } from './aarchmrs-input.mjs';
 
 export const OUTPUT_PATH = join(REPO_ROOT, 'emulator', 'arch', 'generated', 'a64-encodings.ts');
 const SCRIPT = 'emulator/arch/gen/gen-a64-encodings.mjs';
@@ -465,23 +465,6 @@ export function findOverlaps(leaves) {
 // ---------------------------------------------------------------------------
 // Output.
 
-/**
- * Arm's license text from docs/notice.html inside the release, so the
- * notice travels with the data it belongs to. The paragraphs are reproduced
- * verbatim (one per line, markup removed).
- */
-function licenseNotice(release) {
-  const html = release.text('docs/notice.html');
-  const body = /<div class="row static-markdown">([\s\S]*?)<\/div>/.exec(html);
-  if (!body) fail('docs/notice.html', 'cannot find the license text');
-  const paras = [...body[1].matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
-  if (!paras[0]?.startsWith('Copyright') || !paras.some((p) => p.startsWith('THIS SOFTWARE IS PROVIDED'))) {
-    fail('docs/notice.html', 'license text does not have the expected copyright line and disclaimer');
-  }
-  if (paras.some((p) => /[<>]|&\w+;/.test(p))) fail('docs/notice.html', 'unexpected markup in license text');
-  return paras;
-}
-
 const hex32 = (n) => `0x${u32(n).toString(16).padStart(8, '0')}`;
 
 /** Generate the TypeScript source text (no file is written). */
@@ -490,7 +473,7 @@ export function generateA64EncodingsText({ tarball = requireAarchmrsTarball() } 
   const json = release.json('Instructions.json');
   const leaves = flattenA64(json);
   const overlaps = findOverlaps(leaves);
-  const notice = licenseNotice(release);
+  const notice = armNotice(release);
   const meta = json._meta ?? {};
   const ver = meta.version ?? {};
 
