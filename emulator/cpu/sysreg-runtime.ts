@@ -323,6 +323,39 @@ export function nvWrite(c: Cpu, t: number, off: number): void {
   storeAny(c, lo, hi, 3, t === 31 ? 0 : c.xlo[t]!, t === 31 ? 0 : c.xhi[t]!, ACC_ALIGN);
 }
 
+// ---- identification and debug ------------------------------------------------------
+
+/**
+ * UnimplementedIDRegister(): an ID register of a feature the PE lacks. With
+ * FEAT_IDST the access traps (EC 0x18) to the current EL, or from EL0 to EL1
+ * (EL2 under TGE); without it, UNDEFINED.
+ */
+export function unimplementedIdRegister(c: Cpu): void {
+  if (!feat(c, 'FEAT_IDST')) return undef(c);
+  const target = c.el !== 0 ? c.el : (c.sr.lo[SR.HCR_EL2]! & (1 << 27)) !== 0 ? 2 : 1;
+  trap(c, target, EC.SYS64);
+}
+
+const MDCCSR_TXFULL = 1 << 29;
+
+/**
+ * The debug communications channel with no external debugger attached:
+ * nothing drains DTRTX or fills DTRRX. A write latches DTRTX and sets
+ * MDCCSR_EL0.TXfull; a read returns DTRRX, UNKNOWN while RXfull is 0 (nvlab:
+ * the last value, zero after reset).
+ */
+export function dccWrite(c: Cpu, width: number, v: bigint): void {
+  c.sr.lo[SR.DBGDTRTX_EL0] = Number(v & 0xffffffffn) | 0;
+  if (width === 64) c.sr.lo[SR.DBGDTRRX_EL0] = Number((v >> 32n) & 0xffffffffn) | 0;
+  c.sr.lo[SR.MDCCSR_EL0] |= MDCCSR_TXFULL;
+}
+
+export function dccRead(c: Cpu, width: number): bigint {
+  const rx = BigInt(c.sr.lo[SR.DBGDTRRX_EL0]! >>> 0);
+  if (width === 32) return rx;
+  return (rx << 32n) | BigInt(c.sr.lo[SR.DBGDTRTX_EL0]! >>> 0);
+}
+
 // ---- maintenance operations --------------------------------------------------------------
 
 /**

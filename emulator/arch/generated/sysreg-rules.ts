@@ -15,7 +15,7 @@
 // THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS “AS IS” AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 //
 // 1155 accessors (1049 MRS, 797 MSR, 195 SYS, 2 SYSL); 1488 storage slots.
-// 224 constructs could not be translated; reaching one stops the run with
+// 211 constructs could not be translated; reaching one stops the run with
 // "unsupported access rule". They are listed in SYSREG_RULES_REPORT.
 
 /* eslint-disable */
@@ -2762,7 +2762,7 @@ function sys_INJ(c: RuleCpu, _t: number): void {
 
 function mrs_CCSIDR2_EL1(c: RuleCpu, t: number): void {
   if (!(R.feat(c, 'FEAT_CCIDX'))) {
-    return R.unsupported(c, "CCSIDR2_EL1 (MRS): function UnimplementedIDRegister");
+    return R.unimplementedIdRegister(c);
   } else if ((c.el === 0)) {
     if (R.feat(c, 'FEAT_IDST')) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -5040,7 +5040,7 @@ function msr_DBGCLAIMSET_EL1(c: RuleCpu, t: number): void {
   return R.fellThrough(c, "DBGCLAIMSET_EL1 (MSRregister)");
 }
 
-function mrs_DBGDTR_EL0(c: RuleCpu, _t: number): void {
+function mrs_DBGDTR_EL0(c: RuleCpu, t: number): void {
   if ((c.el === 0)) {
     if ((R.fld(c, SR.MDSCR_EL1, 12, 1) === 1)) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -5053,7 +5053,7 @@ function mrs_DBGDTR_EL0(c: RuleCpu, _t: number): void {
     } else if (((R.fld(c, SR.HCR_EL2, 27, 1) === 1) || ((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n))) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTR_EL0 (MRS): function Read_DBGDTR_EL0");
+      return R.setX(c, t, R.dccRead(c, 64));
     }
   } else if ((c.el === 1)) {
     if ((R.feat(c, 'FEAT_FGT') && (R.fld(c, SR.MDCR_EL2, 27, 1) === 1))) {
@@ -5061,15 +5061,15 @@ function mrs_DBGDTR_EL0(c: RuleCpu, _t: number): void {
     } else if (((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n)) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTR_EL0 (MRS): function Read_DBGDTR_EL0");
+      return R.setX(c, t, R.dccRead(c, 64));
     }
   } else if ((c.el === 2)) {
-    return R.unsupported(c, "DBGDTR_EL0 (MRS): function Read_DBGDTR_EL0");
+    return R.setX(c, t, R.dccRead(c, 64));
   }
   return R.fellThrough(c, "DBGDTR_EL0 (MRS)");
 }
 
-function msr_DBGDTR_EL0(c: RuleCpu, _t: number): void {
+function msr_DBGDTR_EL0(c: RuleCpu, t: number): void {
   if ((c.el === 0)) {
     if ((R.fld(c, SR.MDSCR_EL1, 12, 1) === 1)) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -5082,7 +5082,7 @@ function msr_DBGDTR_EL0(c: RuleCpu, _t: number): void {
     } else if (((R.fld(c, SR.HCR_EL2, 27, 1) === 1) || ((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n))) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTR_EL0 (MSRregister): function Write_DBGDTR_EL0");
+      return R.dccWrite(c, 64, R.xBig(c, t));
     }
   } else if ((c.el === 1)) {
     if ((R.feat(c, 'FEAT_FGT') && (R.fld(c, SR.MDCR_EL2, 27, 1) === 1))) {
@@ -5090,15 +5090,15 @@ function msr_DBGDTR_EL0(c: RuleCpu, _t: number): void {
     } else if (((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n)) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTR_EL0 (MSRregister): function Write_DBGDTR_EL0");
+      return R.dccWrite(c, 64, R.xBig(c, t));
     }
   } else if ((c.el === 2)) {
-    return R.unsupported(c, "DBGDTR_EL0 (MSRregister): function Write_DBGDTR_EL0");
+    return R.dccWrite(c, 64, R.xBig(c, t));
   }
   return R.fellThrough(c, "DBGDTR_EL0 (MSRregister)");
 }
 
-function mrs_DBGDTRRX_EL0(c: RuleCpu, _t: number): void {
+function mrs_DBGDTRRX_EL0(c: RuleCpu, t: number): void {
   if ((c.el === 0)) {
     if ((R.fld(c, SR.MDSCR_EL1, 12, 1) === 1)) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -5111,7 +5111,7 @@ function mrs_DBGDTRRX_EL0(c: RuleCpu, _t: number): void {
     } else if (((R.fld(c, SR.HCR_EL2, 27, 1) === 1) || ((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n))) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTRRX_EL0 (MRS): function Read_DBGDTR_EL0");
+      return R.setX(c, t, R.dccRead(c, 32));
     }
   } else if ((c.el === 1)) {
     if ((R.feat(c, 'FEAT_FGT') && (R.fld(c, SR.MDCR_EL2, 27, 1) === 1))) {
@@ -5119,15 +5119,15 @@ function mrs_DBGDTRRX_EL0(c: RuleCpu, _t: number): void {
     } else if (((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n)) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTRRX_EL0 (MRS): function Read_DBGDTR_EL0");
+      return R.setX(c, t, R.dccRead(c, 32));
     }
   } else if ((c.el === 2)) {
-    return R.unsupported(c, "DBGDTRRX_EL0 (MRS): function Read_DBGDTR_EL0");
+    return R.setX(c, t, R.dccRead(c, 32));
   }
   return R.fellThrough(c, "DBGDTRRX_EL0 (MRS)");
 }
 
-function msr_DBGDTRTX_EL0(c: RuleCpu, _t: number): void {
+function msr_DBGDTRTX_EL0(c: RuleCpu, t: number): void {
   if ((c.el === 0)) {
     if ((R.fld(c, SR.MDSCR_EL1, 12, 1) === 1)) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -5140,7 +5140,7 @@ function msr_DBGDTRTX_EL0(c: RuleCpu, _t: number): void {
     } else if (((R.fld(c, SR.HCR_EL2, 27, 1) === 1) || ((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n))) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTRTX_EL0 (MSRregister): function Write_DBGDTR_EL0");
+      return R.dccWrite(c, 32, (R.xBig(c, t) & 0xffffffffn));
     }
   } else if ((c.el === 1)) {
     if ((R.feat(c, 'FEAT_FGT') && (R.fld(c, SR.MDCR_EL2, 27, 1) === 1))) {
@@ -5148,10 +5148,10 @@ function msr_DBGDTRTX_EL0(c: RuleCpu, _t: number): void {
     } else if (((((BigInt(R.fld(c, SR.MDCR_EL2, 8, 1)) << 1n) | BigInt(R.fld(c, SR.MDCR_EL2, 9, 1))) & 0x3n) !== 0x0n)) {
       return R.trap(c, 2, 0x18);
     } else {
-      return R.unsupported(c, "DBGDTRTX_EL0 (MSRregister): function Write_DBGDTR_EL0");
+      return R.dccWrite(c, 32, (R.xBig(c, t) & 0xffffffffn));
     }
   } else if ((c.el === 2)) {
-    return R.unsupported(c, "DBGDTRTX_EL0 (MSRregister): function Write_DBGDTR_EL0");
+    return R.dccWrite(c, 32, (R.xBig(c, t) & 0xffffffffn));
   }
   return R.fellThrough(c, "DBGDTRTX_EL0 (MSRregister)");
 }
@@ -13817,7 +13817,7 @@ function msr_SCXTNUM_EL2(c: RuleCpu, t: number): void {
 
 function mrs_SMIDR_EL1(c: RuleCpu, t: number): void {
   if (!(R.feat(c, 'FEAT_SME'))) {
-    return R.unsupported(c, "SMIDR_EL1 (MRS): function UnimplementedIDRegister");
+    return R.unimplementedIdRegister(c);
   } else if ((c.el === 0)) {
     if (R.feat(c, 'FEAT_IDST')) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -20581,7 +20581,7 @@ function mrs_AMEVCNTR0_EL0(c: RuleCpu, t: number, m: number): void {
 function mrs_AMEVCNTR1_EL0(c: RuleCpu, t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVCNTR1<m>_EL0 (MRS): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVCNTR1<m>_EL0 (MRS): function IsG1ActivityMonitorImplemented")) {
     return R.undef(c);
@@ -20621,10 +20621,10 @@ function mrs_AMEVCNTR1_EL0(c: RuleCpu, t: number, m: number): void {
   return R.fellThrough(c, "AMEVCNTR1<m>_EL0 (MRS)");
 }
 
-function msr_AMEVCNTR1_EL0(c: RuleCpu, _t: number, _m: number): void {
+function msr_AMEVCNTR1_EL0(c: RuleCpu, _t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVCNTR1<m>_EL0 (MSRregister): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVCNTR1<m>_EL0 (MSRregister): function IsG1ActivityMonitorImplemented")) {
     return R.undef(c);
@@ -20682,7 +20682,7 @@ function msr_AMEVCNTVOFF0_EL2(c: RuleCpu, t: number, m: number): void {
 function mrs_AMEVCNTVOFF1_EL2(c: RuleCpu, t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1p1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVCNTVOFF1<m>_EL2 (MRS): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVCNTVOFF1<m>_EL2 (MRS): function IsG1ActivityMonitorOffsetImplemented")) {
     return R.undef(c);
@@ -20705,7 +20705,7 @@ function mrs_AMEVCNTVOFF1_EL2(c: RuleCpu, t: number, m: number): void {
 function msr_AMEVCNTVOFF1_EL2(c: RuleCpu, t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1p1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVCNTVOFF1<m>_EL2 (MSRregister): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVCNTVOFF1<m>_EL2 (MSRregister): function IsG1ActivityMonitorOffsetImplemented")) {
     return R.undef(c);
@@ -20757,7 +20757,7 @@ function mrs_AMEVTYPER0_EL0(c: RuleCpu, t: number, m: number): void {
 function mrs_AMEVTYPER1_EL0(c: RuleCpu, t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVTYPER1<m>_EL0 (MRS): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVTYPER1<m>_EL0 (MRS): function IsG1ActivityMonitorImplemented")) {
     return R.undef(c);
@@ -20789,10 +20789,10 @@ function mrs_AMEVTYPER1_EL0(c: RuleCpu, t: number, m: number): void {
   return R.fellThrough(c, "AMEVTYPER1<m>_EL0 (MRS)");
 }
 
-function msr_AMEVTYPER1_EL0(c: RuleCpu, _t: number, _m: number): void {
+function msr_AMEVTYPER1_EL0(c: RuleCpu, _t: number, m: number): void {
   if (!(R.feat(c, 'FEAT_AMUv1'))) {
     return R.undef(c);
-  } else if (R.unsupported(c, "AMEVTYPER1<m>_EL0 (MSRregister): identifier NUM_AMU_CG1_MONITORS")) {
+  } else if ((m >= R.param(c, 'NUM_AMU_CG1_MONITORS'))) {
     return R.undef(c);
   } else if (R.unsupported(c, "AMEVTYPER1<m>_EL0 (MSRregister): function IsG1ActivityMonitorImplemented")) {
     return R.undef(c);
@@ -25430,7 +25430,7 @@ function msr_GCR_EL1(c: RuleCpu, t: number): void {
 
 function mrs_GMID_EL1(c: RuleCpu, t: number): void {
   if (!(R.feat(c, 'FEAT_MTE2'))) {
-    return R.unsupported(c, "GMID_EL1 (MRS): function UnimplementedIDRegister");
+    return R.unimplementedIdRegister(c);
   } else if ((c.el === 0)) {
     if (R.feat(c, 'FEAT_IDST')) {
       if ((R.fld(c, SR.HCR_EL2, 27, 1) === 1)) {
@@ -29800,22 +29800,15 @@ export const SYSREG_RULES_REPORT: readonly string[] = [
   "AMCNTENSET1_EL0 (MRS): condition: unknown field HAFGRTR_EL2.AMCNTEN1",
   "AMEVCNTR0<m>_EL0 (MRS): condition: unknown field HAFGRTR_EL2.AMEVCNTR0<m>_EL0",
   "AMEVCNTR1<m>_EL0 (MRS): condition: function IsG1ActivityMonitorImplemented",
-  "AMEVCNTR1<m>_EL0 (MRS): condition: identifier NUM_AMU_CG1_MONITORS",
   "AMEVCNTR1<m>_EL0 (MRS): condition: unknown field HAFGRTR_EL2.AMEVCNTR1<m>_EL0",
   "AMEVCNTR1<m>_EL0 (MSRregister): condition: function IsG1ActivityMonitorImplemented",
-  "AMEVCNTR1<m>_EL0 (MSRregister): condition: identifier NUM_AMU_CG1_MONITORS",
   "AMEVCNTVOFF0<m>_EL2 (MRS): condition: IN with a non-constant member",
   "AMEVCNTVOFF0<m>_EL2 (MSRregister): condition: IN with a non-constant member",
   "AMEVCNTVOFF1<m>_EL2 (MRS): condition: function IsG1ActivityMonitorOffsetImplemented",
-  "AMEVCNTVOFF1<m>_EL2 (MRS): condition: identifier NUM_AMU_CG1_MONITORS",
   "AMEVCNTVOFF1<m>_EL2 (MSRregister): condition: function IsG1ActivityMonitorOffsetImplemented",
-  "AMEVCNTVOFF1<m>_EL2 (MSRregister): condition: identifier NUM_AMU_CG1_MONITORS",
   "AMEVTYPER1<m>_EL0 (MRS): condition: function IsG1ActivityMonitorImplemented",
-  "AMEVTYPER1<m>_EL0 (MRS): condition: identifier NUM_AMU_CG1_MONITORS",
   "AMEVTYPER1<m>_EL0 (MRS): condition: unknown field HAFGRTR_EL2.AMEVTYPER1<m>_EL0",
   "AMEVTYPER1<m>_EL0 (MSRregister): condition: function IsG1ActivityMonitorImplemented",
-  "AMEVTYPER1<m>_EL0 (MSRregister): condition: identifier NUM_AMU_CG1_MONITORS",
-  "CCSIDR2_EL1 (MRS): function UnimplementedIDRegister",
   "CPACRALIAS_EL1 (MSRregister): function EffectiveCPACRMASK_EL1",
   "CPACRALIAS_EL1 (MSRregister): function EffectiveCPTRMASK_EL2",
   "CPACRMASK_EL1 (MSRregister): condition: function EffectiveCPACRMASK_EL1",
@@ -29832,10 +29825,6 @@ export const SYSREG_RULES_REPORT: readonly string[] = [
   "DBGBVR<m>_EL1 (MRS): function EffectiveMDSELR_EL1_BANK",
   "DBGBVR<m>_EL1 (MSRregister): condition: function EffectiveMDSELR_EL1_BANK",
   "DBGBVR<m>_EL1 (MSRregister): function EffectiveMDSELR_EL1_BANK",
-  "DBGDTRRX_EL0 (MRS): function Read_DBGDTR_EL0",
-  "DBGDTRTX_EL0 (MSRregister): function Write_DBGDTR_EL0",
-  "DBGDTR_EL0 (MRS): function Read_DBGDTR_EL0",
-  "DBGDTR_EL0 (MSRregister): function Write_DBGDTR_EL0",
   "DBGWCR<m>_EL1 (MRS): function EffectiveMDSELR_EL1_BANK",
   "DBGWCR<m>_EL1 (MSRregister): function EffectiveMDSELR_EL1_BANK",
   "DBGWVR<m>_EL1 (MRS): function EffectiveMDSELR_EL1_BANK",
@@ -29862,7 +29851,6 @@ export const SYSREG_RULES_REPORT: readonly string[] = [
   "GCSSS1 (GCSSS1): function GCSSS1",
   "GCSSS2 (GCSSS2): condition: function GCSEnabled",
   "GCSSS2 (GCSSS2): function GCSSS2",
-  "GMID_EL1 (MRS): function UnimplementedIDRegister",
   "IALL (BRB): function BRB_IALL",
   "INJ (BRB): function BRB_INJ",
   "PMBSR_EL1 (MRS): condition: function EffectivePMSCR_EL2_EE",
@@ -29922,7 +29910,6 @@ export const SYSREG_RULES_REPORT: readonly string[] = [
   "SCTLR_EL1 (MSRregister): function EffectiveSCTLRMASK_EL1",
   "SCTLR_EL1 (MSRregister): function EffectiveSCTLRMASK_EL2",
   "SCTLR_EL2 (MSRregister): function EffectiveSCTLRMASK_EL2",
-  "SMIDR_EL1 (MRS): function UnimplementedIDRegister",
   "SPMCFGR_EL1 (MRS): SPMCFGR_EL1 indexed but not an array",
   "SPMCFGR_EL1 (MRS): condition: slice with computed bounds",
   "SPMCGCR<m>_EL1 (MRS): SPMCGCR_EL1 with 2 indexes",
