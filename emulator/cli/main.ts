@@ -8,8 +8,12 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { ElfError } from '../platform/elf.js';
 import { DEFAULT_MAX_INSTRUCTIONS, EXIT, runImage } from '../run-image.js';
+import { cmdEsr } from './esr-command.js';
+import { cmdSysreg } from './sysreg-command.js';
 
 const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] IMAGE.elf
+       nvlab sysreg [--json] [--views] NAME|op0,op1,CRn,CRm,op2|S3_0_C1_C0_0   what the Arm specification says about a system register
+       nvlab esr VALUE [--json]      decode an ESR_ELx value field by field (nvlab esr --help)
 
   --mode direct     the image runs at the emulated CPU's EL2 (default)
   --mode nested     the image runs at virtual EL2 under the L0 host model (not available yet)
@@ -131,6 +135,10 @@ export function main(argv: string[]): number {
     switch (cmd) {
       case 'run':
         return cmdRun(rest);
+      case 'sysreg':
+        return cmdSysreg(rest);
+      case 'esr':
+        return cmdEsr(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
       case undefined:
       case '-h':
       case '--help':

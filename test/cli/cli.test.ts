@@ -115,3 +115,53 @@ describe('nvlab run', () => {
     expect(events.at(-1)).toMatchObject({ type: 'stop', status: 0 });
   });
 });
+
+describe('nvlab sysreg', () => {
+  it('describes a register found by its generic name, with the access rules at every EL', () => {
+    const r = nvlab('sysreg', 'S3_5_C1_C0_0');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^S3_5_C1_C0_0 {2}op0=3 op1=5 CRn=1 CRm=0 op2=0 {2}key 0xe880: SCTLR_EL1 via SCTLR_EL12/);
+    expect(r.stdout).toMatch(/ {2}MRS SCTLR_EL12 \(read\)\n {4}EL2 {2}Xt = SCTLR_EL1 {2}if ELIsInHost\(EL2\)\n {9}UNDEFINED\n {4}EL1 /);
+  });
+
+  it('prints the same facts as JSON', () => {
+    const r = nvlab('sysreg', '--json', 'HCR_EL2');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as { registers: { name: string; vncr: number; encodings: { asm: string; kind: string; el2: { text: string }[] }[] }[] };
+    expect(j.registers[0]!.name).toBe('HCR_EL2');
+    expect(j.registers[0]!.vncr).toBe(0x78);
+    expect(j.registers[0]!.encodings.find((e) => e.asm === 'HCR_EL2' && e.kind === 'MSR')!.el2.map((x) => x.text)).toEqual(['HCR_EL2 = Xt']);
+  });
+
+  it('suggests names for a misspelt register and exits 2', () => {
+    const r = nvlab('sysreg', 'SCTRL_EL1');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^nvlab: sysreg: unknown system register 'SCTRL_EL1'; did you mean SCTLR_EL1, /);
+  });
+
+  it('rejects an encoding with a field out of range, and prints help on --help', () => {
+    let r = nvlab('sysreg', '3,8,1,0,0');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: sysreg: .*op1/);
+    r = nvlab('sysreg', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: nvlab sysreg /);
+  });
+});
+
+describe('nvlab esr', () => {
+  it('decodes a data abort syndrome field by field', () => {
+    const r = nvlab('esr', '0x93c08006');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('EC 0x24 Data Abort, lower EL: Translation fault, level 2; read; doubleword load to X0');
+    expect(r.stdout).toMatch(/\n {2}\[24\] +ISV +1 /);
+  });
+
+  it('rejects a value that is not a number with status 2', () => {
+    const r = nvlab('esr', 'zz');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nvlab: esr: cannot parse 'zz' as a number/);
+  });
+});
