@@ -21,7 +21,7 @@ import { H, lsl64, lsr64, mul64, ror64, shift32, shift64 } from './pair.js';
 import { REG_SLOTS, SP } from './regs.js';
 import { HCR_HCD, HCR_TSC, SCTLR_SA, SCTLR_SA0 } from './sysreg-bits.js';
 import { SR } from './sysreg-storage.js';
-import { defaultWriteMasks, hookedSlots, type WriteMasks } from './sysreg-hooks.js';
+import { hookedSlots, writeMasksFor, type WriteMasks } from './sysreg-hooks.js';
 import { resetSystemRegisters } from './sysreg-reset.js';
 
 /** Thrown (never constructed per use) to unwind to the run loop when a synchronous exception is pending. */
@@ -85,7 +85,7 @@ export class Cpu implements EventClock {
 
   readonly sr = { lo: new Int32Array(SR.COUNT), hi: new Int32Array(SR.COUNT) };
   /** Writable-bit masks applied to every MSR (RES0/RES1, read-only fields). */
-  readonly srMask: WriteMasks = defaultWriteMasks();
+  readonly srMask: WriteMasks;
   /** Slots with read or write side effects (sysreg-hooks.ts). */
   readonly hooked: Uint8Array = hookedSlots();
   /** The MRS/MSR/SYS being executed, for the trap syndrome and encoding-dependent rules. */
@@ -138,6 +138,7 @@ export class Cpu implements EventClock {
     readonly events: EventBus,
   ) {
     this.features = decoderFeatures(identity);
+    this.srMask = writeMasksFor(identity);
     this.profileFlags = Object.fromEntries([...identity.features].map((f) => [f, true]));
     this.profileImpDef = identity.impdef;
     this.profileParams = identity.params;

@@ -4,8 +4,10 @@
  * effects (OSLAR_EL1, and every register that changes translation or
  * exception routing), and the writable-bit masks applied to every write.
  */
-import { SR } from '../arch/generated/sysreg-rules.js';
+import { SR, SR_LAYOUT } from '../arch/generated/sysreg-rules.js';
+import { findSysreg, maskHalves, sysregResMasks, type StatePredicate } from '../arch/sysreg-db.js';
 import type { Cpu } from './cpu.js';
+import type { CpuIdentity } from './identity.js';
 
 /** Per-slot write masks: stored = (value & keep) | set. */
 export interface WriteMasks {
@@ -50,21 +52,73 @@ export function hookedSlots(): Uint8Array {
   return h;
 }
 
-export function defaultWriteMasks(): WriteMasks {
+/** Masks depend only on the feature set; keyed by it so that every machine with the same profile shares them. */
+const masksByFeatures = new Map<string, WriteMasks>();
+const resetOnesByFeatures = new Map<string, { readonly lo: Int32Array; readonly hi: Int32Array }>();
+const featureKey = (identity: CpuIdentity): string => [...identity.features].sort().join(' ');
+
+/**
+ * Per-slot RES0/RES1 masks for the layouts a profile allows: a bit counts
+ * only if every layout that may apply (given `state`) fixes it.
+ */
+function resMasksBySlot(identity: CpuIdentity, state?: StatePredicate): WriteMasks {
   const m: WriteMasks = {
     keepLo: new Int32Array(SR.COUNT).fill(-1),
     keepHi: new Int32Array(SR.COUNT).fill(-1),
     setLo: new Int32Array(SR.COUNT),
     setHi: new Int32Array(SR.COUNT),
   };
-  // EL1 is AArch64-only, so HCR_EL2.RW is RAO/WI.
-  m.setLo[SR.HCR_EL2] = 1 << 31;
-  // VBAR_ELx bits [10:0] are RES0.
-  m.keepLo[SR.VBAR_EL1] = ~0x7ff;
-  m.keepLo[SR.VBAR_EL2] = ~0x7ff;
-  // ISTATUS is read-only; it is computed when the register is read.
-  for (const t of TIMERS) m.keepLo[t.ctl] = 3;
+  const profile = { features: (f: string) => identity.features.has(f), state };
+  let slot = 0;
+  for (const [name, count] of SR_LAYOUT) {
+    const reg = findSysreg(name)?.register;
+    if (reg) {
+      const { res0, res1 } = sysregResMasks(reg, profile);
+      const z = maskHalves(res0);
+      const o = maskHalves(res1);
+      for (let i = slot; i < slot + count; i++) {
+        m.keepLo[i] = ~z.lo;
+        m.keepHi[i] = ~z.hi;
+        m.setLo[i] = o.lo | 0;
+        m.setHi[i] = o.hi | 0;
+      }
+    }
+    slot += count;
+  }
   return m;
+}
+
+/**
+ * Write masks for a CPU identity: the RES0 bits of every register read as 0
+ * and its RES1 bits as 1, in every layout the profile allows (a bit that is
+ * RES1 only while HCR_EL2.E2H is 0, say, stays writable), plus the read-only
+ * bits nvlab computes itself. Computed once per feature set.
+ */
+export function writeMasksFor(identity: CpuIdentity): WriteMasks {
+  const key = featureKey(identity);
+  const cached = masksByFeatures.get(key);
+  if (cached) return cached;
+  const m = resMasksBySlot(identity);
+  // ISTATUS is read-only; it is computed when the register is read.
+  for (const t of TIMERS) m.keepLo[t.ctl] &= 3;
+  masksByFeatures.set(key, m);
+  return m;
+}
+
+/**
+ * The RES1 bits of every register in the layouts that apply out of reset,
+ * where HCR_EL2.E2H is 0 (so CPTR_EL2, CNTHCTL_EL2 and the other registers
+ * with a VHE layout start in their non-VHE one).
+ */
+export function resetOnesFor(identity: CpuIdentity): { readonly lo: Int32Array; readonly hi: Int32Array } {
+  const key = featureKey(identity);
+  let ones = resetOnesByFeatures.get(key);
+  if (!ones) {
+    const m = resMasksBySlot(identity, (atom) => (atom === 'ELIsInHost(EL2)' ? false : undefined));
+    ones = { lo: m.setLo, hi: m.setHi };
+    resetOnesByFeatures.set(key, ones);
+  }
+  return ones;
 }
 
 /** Counter value a timer compares against (CNTVOFF_EL2 applies to the EL1 virtual timer outside the host). */

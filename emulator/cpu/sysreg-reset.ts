@@ -7,6 +7,7 @@
 import { SR } from '../arch/generated/sysreg-rules.js';
 import type { Cpu } from './cpu.js';
 import { SP } from './regs.js';
+import { resetOnesFor } from './sysreg-hooks.js';
 
 /** Names of SR slots, for looking up identification registers by name. */
 const SLOT_BY_NAME = new Map<string, number>(
@@ -25,11 +26,12 @@ export function resetSystemRegisters(cpu: Cpu): void {
     lo[slot] = Number(value & 0xffffffffn) | 0;
     hi[slot] = Number(value >> 32n) | 0;
   }
-  // RES1 bits of SCTLR_ELx for this profile; M, A, C, I and the rest start clear.
-  lo[SR.SCTLR_EL1] = 0x30d00800;
-  lo[SR.SCTLR_EL2] = 0x30c50830;
-  lo[SR.HCR_EL2] = 1 << 31; // RW: EL1 is AArch64
-  lo[SR.CPTR_EL2] = 0x000032ff; // RES1 bits of the E2H=0 layout
+  // Every register starts with the RES1 bits of its out-of-reset layout set, the rest clear.
+  const ones = resetOnesFor(cpu.identity);
+  for (let i = 0; i < lo.length; i++) {
+    lo[i] = lo[i]! | ones.lo[i]!;
+    hi[i] = hi[i]! | ones.hi[i]!;
+  }
   lo[SR.CNTFRQ_EL0] = DEFAULT_CNTFRQ;
   // EL1PCTEN and EL1PCEN: UNKNOWN after reset, set as on QEMU virt, so images
   // that read the counters from EL1/EL0 without configuring EL2 run unchanged.

@@ -55,7 +55,9 @@ roundtrips:
     RT      vbar_el1, 0x0000000040123800
     RT      contextidr_el1, 0x12345678
     RT      contextidr_el2, 0x9abcdef0
-    RT      par_el1, 0x0000000040005000
+    // Bit 11 is RES1 in the F = 0 format: writing 0 would make the read-back
+    // value implementation choice.
+    RT      par_el1, 0x0000000040005800
     RT      cnthctl_el2, 0x3
     RT      cntkctl_el1, 0x3
     RT      cntvoff_el2, 0x1234567800000000
@@ -71,7 +73,9 @@ roundtrips:
     RT      hcr_el2, 0x80086038
     msr     hcr_el2, x9
     mrs     x9, sctlr_el1
-    RT      sctlr_el1, 0x34d5c800
+    // ITD and SED (bits 8:7) set: RES1 without AArch32 at EL0 (nvlab),
+    // ordinary bits on QEMU's -cpu max.
+    RT      sctlr_el1, 0x34d5c980
     msr     sctlr_el1, x9
     mrs     x1, sctlr_el2
     PX      "sctlr_el2 (runtime value)", x1
