@@ -1,6 +1,6 @@
 // The AArch64 system registers and system instructions of Arm's
 // machine-readable specification, as generated into
-// generated/sysregs.ts (npm run gen:sysregs): names, encodings, field
+// generated/sysregs.ts (npm run gen:arch): names, encodings, field
 // layouts, VNCR_EL2 offsets and the access rules at EL1 and EL0.
 //
 // This is a reference database for tools (the CLI's `nvlab sysreg`, the

@@ -1,8 +1,9 @@
 /**
  * Architectural features the emulated CPU implements. Decode and execution
  * consult these so that an instruction belonging to an absent feature is
- * UNDEFINED, as on hardware without it. The system-register database issue
- * replaces this with a profile of ID register values.
+ * UNDEFINED, as on hardware without it. Derived from the CPU identity's
+ * profile (identity.ts, decoderFeatures) so that decode and the ID registers
+ * always agree.
  */
 export interface CpuFeatures {
   /** FEAT_LSE: CAS/CASP, LD<op>, SWP. */

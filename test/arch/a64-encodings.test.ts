@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { a64Lookup, a64Mnemonic } from '../../emulator/arch/a64-mnemonic.js';
+import { importGenerator, input, itRegenerates } from '../util/aarchmrs.js';
 import {
   A64_ENCODINGS,
   A64_FEATURES,
@@ -11,46 +12,16 @@ import {
   A64_FIELD_TESTS,
 } from '../../emulator/arch/generated/a64-encodings.js';
 
-// The generator scripts are plain .mjs without type declarations. Importing
-// them through a computed specifier keeps tsc from demanding a .d.ts (it
-// types such imports as Promise<any>); the interfaces below state the part
-// of their API the tests rely on.
-interface AarchmrsRelease {
-  sha256: string;
-  members(): string[];
-  text(name: string): string;
-  json(name: string): unknown;
-}
-interface InputModule {
-  findAarchmrsTarball(env?: Record<string, string | undefined>): string | null;
-  requireAarchmrsTarball(env?: Record<string, string | undefined>): string;
-  openAarchmrs(path: string): AarchmrsRelease;
-}
 interface GeneratorModule {
   OUTPUT_PATH: string;
   generateA64EncodingsText(opts?: { tarball?: string }): string;
 }
-const genDir = new URL('../../emulator/arch/gen/', import.meta.url);
-const input = (await import(new URL('aarchmrs-input.mjs', genDir).href)) as InputModule;
-const generator = (await import(new URL('gen-a64-encodings.mjs', genDir).href)) as GeneratorModule;
-
-const tarball = input.findAarchmrsTarball();
+const generator = await importGenerator<GeneratorModule>('gen-a64-encodings.mjs');
 
 describe('generated table', () => {
-  it.skipIf(tarball === null)(
-    tarball === null
-      ? `regenerates byte-for-byte (SKIPPED: AARCHMRS tarball not found ${
-          process.env.NVLAB_AARCHMRS ? `at NVLAB_AARCHMRS=${process.env.NVLAB_AARCHMRS}` : 'in ../shared/data/aarchmrs; set NVLAB_AARCHMRS to run'
-        })`
-      : 'regenerates byte-for-byte from the AARCHMRS tarball',
-    () => {
-      const text = generator.generateA64EncodingsText({ tarball: tarball! });
-      const committed = readFileSync(generator.OUTPUT_PATH, 'utf8');
-      // Compare lengths first so a mismatch does not dump 260 KB into the log.
-      expect(text.length).toBe(committed.length);
-      expect(text === committed).toBe(true);
-    },
-  );
+  itRegenerates('regenerates byte-for-byte from the AARCHMRS tarball', (t) => [
+    [generator.OUTPUT_PATH, generator.generateA64EncodingsText({ tarball: t })],
+  ]);
 
   it('rows are well-formed', () => {
     expect(A64_ENCODINGS.length).toBeGreaterThan(4000);

@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_PROFILE,
   DEFAULT_PROFILE_SPEC,
@@ -13,6 +12,7 @@ import {
   type ProfileSpec,
 } from '../../emulator/arch/cpu-profile.js';
 import { parseExpr, printExpr } from '../../emulator/arch/feature-expr.js';
+import { importGenerator, itRegenerates } from '../util/aarchmrs.js';
 import {
   FEATURES,
   GLOBAL_CONSTRAINTS,
@@ -21,21 +21,11 @@ import {
   SUPPLEMENTARY_CONSTRAINTS,
 } from '../../emulator/arch/generated/features.js';
 
-// The generator scripts are plain .mjs without type declarations. Importing
-// them through a computed specifier keeps tsc from demanding a .d.ts; the
-// interfaces state the part of their API the tests rely on.
-interface InputModule {
-  findAarchmrsTarball(env?: Record<string, string | undefined>): string | null;
-}
 interface GeneratorModule {
   OUTPUT_PATH: string;
   generateFeaturesText(opts?: { tarball?: string }): string;
 }
-const genDir = new URL('../../emulator/arch/gen/', import.meta.url);
-const input = (await import(new URL('aarchmrs-input.mjs', genDir).href)) as InputModule;
-const generator = (await import(new URL('gen-features.mjs', genDir).href)) as GeneratorModule;
-
-const tarball = input.findAarchmrsTarball();
+const generator = await importGenerator<GeneratorModule>('gen-features.mjs');
 
 /** Build, or fail the test with the profile's problems (easier to read than a stack). */
 function build(spec: ProfileSpec): CpuProfile {
@@ -64,20 +54,9 @@ function defaultWithout(...names: string[]): ProfileSpec {
 }
 
 describe('generated feature data', () => {
-  it.skipIf(tarball === null)(
-    tarball === null
-      ? `regenerates byte-for-byte (SKIPPED: AARCHMRS tarball not found ${
-          process.env.NVLAB_AARCHMRS ? `at NVLAB_AARCHMRS=${process.env.NVLAB_AARCHMRS}` : 'in ../shared/data/aarchmrs; set NVLAB_AARCHMRS to run'
-        })`
-      : 'regenerates byte-for-byte from the AARCHMRS tarball',
-    () => {
-      const text = generator.generateFeaturesText({ tarball: tarball! });
-      const committed = readFileSync(generator.OUTPUT_PATH, 'utf8');
-      // Compare lengths first so a mismatch does not dump 140 KB into the log.
-      expect(text.length).toBe(committed.length);
-      expect(text === committed).toBe(true);
-    },
-  );
+  itRegenerates('regenerates byte-for-byte from the AARCHMRS tarball', (t) => [
+    [generator.OUTPUT_PATH, generator.generateFeaturesText({ tarball: t })],
+  ]);
 
   it('every expression parses and prints back to the generated text', () => {
     // The generator's printer and the runtime parser are two halves of one

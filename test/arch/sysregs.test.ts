@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   allSysregs,
@@ -24,29 +23,13 @@ import {
   type SysregProfile,
 } from '../../emulator/arch/sysreg-db.js';
 import { SYSREG_SOURCE, sysregTables } from '../../emulator/arch/generated/sysregs.js';
+import { importGenerator, input, itRegenerates, itWithTarball } from '../util/aarchmrs.js';
 
-// The generator scripts are plain .mjs; see a64-encodings.test.ts for why
-// they are imported through a computed specifier with a stated interface.
-interface AarchmrsRelease {
-  sha256: string;
-  json(name: string): unknown;
-}
-interface InputModule {
-  findAarchmrsTarball(env?: Record<string, string | undefined>): string | null;
-  openAarchmrs(path: string): AarchmrsRelease;
-}
 interface GeneratorModule {
   OUTPUT_PATH: string;
   generateSysregsText(opts?: { tarball?: string }): string;
 }
-const genDir = new URL('../../emulator/arch/gen/', import.meta.url);
-const input = (await import(new URL('aarchmrs-input.mjs', genDir).href)) as InputModule;
-const generator = (await import(new URL('gen-sysregs.mjs', genDir).href)) as GeneratorModule;
-
-const tarball = input.findAarchmrsTarball();
-const SKIP_REASON = `SKIPPED: AARCHMRS tarball not found ${
-  process.env.NVLAB_AARCHMRS ? `at NVLAB_AARCHMRS=${process.env.NVLAB_AARCHMRS}` : 'in ../shared/data/aarchmrs; set NVLAB_AARCHMRS to run'
-}`;
+const generator = await importGenerator<GeneratorModule>('gen-sysregs.mjs');
 
 function reg(name: string): Sysreg {
   const m = findSysreg(name);
@@ -74,35 +57,26 @@ function hasField(r: Sysreg, name: string, msb: number, lsb: number): boolean {
 }
 
 describe('generated database', () => {
-  it.skipIf(tarball === null)(
-    tarball === null ? `regenerates byte-for-byte (${SKIP_REASON})` : 'regenerates byte-for-byte from the AARCHMRS tarball',
-    () => {
-      const text = generator.generateSysregsText({ tarball: tarball! });
-      const committed = readFileSync(generator.OUTPUT_PATH, 'utf8');
-      expect(text.length).toBe(committed.length);
-      expect(text === committed).toBe(true);
-    },
-  );
+  itRegenerates('regenerates byte-for-byte from the AARCHMRS tarball', (t) => [
+    [generator.OUTPUT_PATH, generator.generateSysregsText({ tarball: t })],
+  ]);
 
-  it.skipIf(tarball === null)(
-    tarball === null ? `counts match Registers.json (${SKIP_REASON})` : 'counts match Registers.json',
-    () => {
-      const release = input.openAarchmrs(tarball!);
-      expect(release.sha256).toBe(SYSREG_SOURCE.sha256);
-      const entries = (release.json('Registers.json') as { state?: string; _type: string; name: string }[]).filter(
-        (r) => r.state === 'AArch64',
-      );
-      const base = (r: Sysreg): string => r.array?.name ?? r.name;
-      const dbBases = new Set(allSysregs().map(base));
-      expect(dbBases.size).toBe(entries.length);
-      expect([...dbBases].sort()).toEqual(entries.map((r) => r.name).sort());
-      expect(allSysregs().filter((r) => r.array).map((r) => r.array!.name).filter((n, i, a) => a.indexOf(n) === i).length).toBe(
-        entries.filter((r) => r._type === 'RegisterArray').length,
-      );
-      expect([...dbBases].filter((n) => n.endsWith('_EL2')).length).toBe(entries.filter((r) => /_EL2$/.test(r.name)).length);
-      expect([...dbBases].filter((n) => n.startsWith('TLBI ')).length).toBe(entries.filter((r) => r.name.startsWith('TLBI ')).length);
-    },
-  );
+  itWithTarball('counts match Registers.json', (t) => {
+    const release = input.openAarchmrs(t);
+    expect(release.sha256).toBe(SYSREG_SOURCE.sha256);
+    const entries = (release.json('Registers.json') as { state?: string; _type: string; name: string }[]).filter(
+      (r) => r.state === 'AArch64',
+    );
+    const base = (r: Sysreg): string => r.array?.name ?? r.name;
+    const dbBases = new Set(allSysregs().map(base));
+    expect(dbBases.size).toBe(entries.length);
+    expect([...dbBases].sort()).toEqual(entries.map((r) => r.name).sort());
+    expect(allSysregs().filter((r) => r.array).map((r) => r.array!.name).filter((n, i, a) => a.indexOf(n) === i).length).toBe(
+      entries.filter((r) => r._type === 'RegisterArray').length,
+    );
+    expect([...dbBases].filter((n) => n.endsWith('_EL2')).length).toBe(entries.filter((r) => /_EL2$/.test(r.name)).length);
+    expect([...dbBases].filter((n) => n.startsWith('TLBI ')).length).toBe(entries.filter((r) => r.name.startsWith('TLBI ')).length);
+  });
 
   it('has the counts found in the 2024-12 release', () => {
     const regs = allSysregs();
