@@ -13,7 +13,7 @@ import { EC, FSC, esr, issFpAccess, issSysReg } from './esr.js';
 import { loadSp, saveSp } from './exceptions.js';
 import { ACC_ALIGN, ACC_WRITE, dataAbort, flatDataIsDevice, loadAny, storeAny, translateData } from './memory-access.js';
 import { SINK } from './regs.js';
-import { genericName } from './sysreg-key.js';
+import { sysregGenericName as genericName } from '../arch/sysreg-db.js';
 import { sysWriteHook, sysReadHook } from './sysreg-hooks.js';
 
 export type RuleCpu = Cpu;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EC, FSC, esr, issDataAbort, issFpAccess, issInstructionAbort, issSysReg, issWfx } from '../../emulator/cpu/esr.js';
-import { sysKey } from '../../emulator/cpu/sysreg-key.js';
+import { sysregKey as sysKey } from '../../emulator/arch/sysreg-db.js';
 
 // Expected values are composed by hand from the ESR_ELx field layouts in the Arm ARM.
 describe('ESR encoding', () => {

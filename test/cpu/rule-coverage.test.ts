@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MRS_RULES, MSR_RULES, SYS_RULES, type RuleRow } from '../../emulator/arch/generated/sysreg-rules.js';
 import { GUEST_EXCEPTION } from '../../emulator/cpu/cpu.js';
-import { genericName } from '../../emulator/cpu/sysreg-key.js';
+import { sysregGenericName as genericName } from '../../emulator/arch/sysreg-db.js';
 import { SR } from '../../emulator/cpu/sysreg-storage.js';
 import { EmulationStop } from '../../emulator/platform/bus.js';
 import { VirtMachine } from '../../emulator/platform/virt-machine.js';
