@@ -22,6 +22,31 @@ export type NvEvent =
   | { type: 'psci'; icount: number; function: string; fid: string; result?: string }
   | { type: 'semihosting'; icount: number; op: string; opNumber: number }
   | { type: 'reset'; icount: number; cause: string }
+  | {
+      type: 's2-fault';
+      icount: number;
+      pc: string;
+      /** The VA being accessed (the PC for an instruction fetch). */
+      va: string;
+      ipa: string;
+      fault: string;
+      access: 'read' | 'write' | 'fetch';
+    }
+  | { type: 'tlbi'; icount: number; pc: string; op: string; regime: string; operand: string; removed: number }
+  | {
+      type: 'stale-tlb';
+      icount: number;
+      /** The instruction whose access used the stale entry. */
+      pc: string;
+      va: string;
+      regime: string;
+      /** The cached translation: output address and permissions. */
+      cached: string;
+      /** What the tables say now. */
+      current: string;
+      /** What changed the tables since the entry was cached, when known. */
+      cause?: string;
+    }
   | { type: 'stop'; icount: number; reason: string; status?: number };
 
 export type EventListener = (e: NvEvent) => void;
@@ -29,6 +54,12 @@ export type EventListener = (e: NvEvent) => void;
 /** What producers need to know about the CPU to stamp an event. */
 export interface EventClock {
   instructionCount(): number;
+}
+
+/** The PC of the instruction an event belongs to. */
+export interface PcSource {
+  readonly pcLo: number;
+  readonly pcHi: number;
 }
 
 const hex32 = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
@@ -92,6 +123,31 @@ export class EventBus {
   semihosting(c: EventClock, op: string, opNumber: number): void {
     if (this.listeners.length === 0) return;
     this.emit({ type: 'semihosting', icount: c.instructionCount(), op, opNumber });
+  }
+
+  stage2Fault(c: EventClock & PcSource, vaLo: number, vaHi: number, ipa: number, fault: string, fetch: boolean, write: boolean): void {
+    if (this.listeners.length === 0) return;
+    this.emit({
+      type: 's2-fault',
+      icount: c.instructionCount(),
+      pc: hex(c.pcLo, c.pcHi),
+      va: hex(vaLo, vaHi),
+      ipa: '0x' + ipa.toString(16).padStart(12, '0'),
+      fault,
+      access: fetch ? 'fetch' : write ? 'write' : 'read',
+    });
+  }
+
+  tlbi(c: EventClock & PcSource, op: string, regime: string, operand: bigint, removed: number): void {
+    if (this.listeners.length === 0) return;
+    this.emit({ type: 'tlbi', icount: c.instructionCount(), pc: hex(c.pcLo, c.pcHi), op, regime, operand: '0x' + operand.toString(16).padStart(16, '0'), removed });
+  }
+
+  staleTlb(c: EventClock & PcSource, va: string, regime: string, cached: string, current: string, cause: string | undefined): void {
+    if (this.listeners.length === 0) return;
+    const e: NvEvent = { type: 'stale-tlb', icount: c.instructionCount(), pc: hex(c.pcLo, c.pcHi), va, regime, cached, current };
+    if (cause !== undefined) e.cause = cause;
+    this.emit(e);
   }
 
   reset(c: EventClock, cause: string): void {

@@ -797,6 +797,13 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = Object.freeze({
     'FEAT_LVA',
     'FEAT_LPA2',
     'FEAT_TTL',
+    'FEAT_XNX',
+    'FEAT_TTST',
+    'FEAT_TTCNP',
+    'FEAT_E0PD',
+    'FEAT_CSV3', // nothing is speculative here, so nothing leaks (E0PD requires it)
+    'FEAT_TLBIOS',
+    'FEAT_TLBIRANGE',
     'FEAT_IVIPT',
   ]),
   aheadOfVersion: Object.freeze([
@@ -806,6 +813,10 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = Object.freeze({
     'FEAT_NV2', // v8Ap3
     'FEAT_DIT', // v8Ap3
     'FEAT_TTL', // v8Ap3
+    'FEAT_TLBIOS', // v8Ap4
+    'FEAT_TTST', // v8Ap4
+    'FEAT_E0PD', // v8Ap5
+    'FEAT_TLBIRANGE', // v8Ap4
     'FEAT_FlagM2', // v8Ap4
     'FEAT_ECV', // v8Ap5
     'FEAT_FGT', // v8Ap5

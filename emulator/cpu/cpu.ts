@@ -14,8 +14,10 @@ import {
 } from './exceptions.js';
 import { execCold } from './exec-cold.js';
 import type { CpuFeatures } from './features.js';
-import { decoderFeatures, type CpuIdentity } from './identity.js';
-import { DataTlb, TLB_MASK, load, refillFetch, store } from './memory-access.js';
+import { decoderFeatures, translationFeatures, type CpuIdentity } from './identity.js';
+import { Mmu } from '../mmu/mmu.js';
+import { loadStoreSyndrome } from './load-store-syndrome.js';
+import { DataTlb, TLB_MASK, busTableReader, load, refillFetch, store } from './memory-access.js';
 import { Op } from './ops.js';
 import { H, lsl64, lsr64, mul64, ror64, shift32, shift64 } from './pair.js';
 import { REG_SLOTS, SP } from './regs.js';
@@ -104,6 +106,8 @@ export class Cpu implements EventClock {
   ldHi = 0;
   aluHi = 0;
 
+  /** Address translation: stages 1 and 2, the architectural TLB. */
+  readonly mmu: Mmu;
   readonly rtlb = new DataTlb();
   readonly wtlb = new DataTlb();
   /** Fetch window: words of the RAM chunk holding the current code page. */
@@ -130,6 +134,8 @@ export class Cpu implements EventClock {
   private pFarValid = false;
   private pFarLo = 0;
   private pFarHi = 0;
+  /** The pending exception is a stage-2 data abort whose ISS needs the instruction syndrome. */
+  pendingIss = false;
 
   constructor(
     readonly bus: PhysicalBus,
@@ -138,6 +144,7 @@ export class Cpu implements EventClock {
     readonly events: EventBus,
   ) {
     this.features = decoderFeatures(identity);
+    this.mmu = new Mmu(this.sr, translationFeatures(identity), busTableReader(bus));
     this.srMask = writeMasksFor(identity);
     this.profileFlags = Object.fromEntries([...identity.features].map((f) => [f, true]));
     this.profileImpDef = identity.impdef;
@@ -156,6 +163,7 @@ export class Cpu implements EventClock {
     this.pan = this.uao = this.dit = this.ssbs = this.il = this.ss = this.btype = 0;
     this.eventRegister = 0;
     this.exclValid = false;
+    this.mmu.tlb.clear();
     resetSystemRegisters(this);
     this.pcLo = pcLo;
     this.pcHi = pcHi;
@@ -174,6 +182,7 @@ export class Cpu implements EventClock {
     this.rtlb.flush();
     this.wtlb.flush();
     this.fend = 0;
+    this.mmu.invalidateParams();
   }
 
   /** Records a synchronous exception and unwinds to the run loop, which takes it. */
@@ -633,6 +642,9 @@ export class Cpu implements EventClock {
                 xl[d] = mem.getInt32(o, true);
                 xh[d] = mem.getInt32(o + 4, true);
               } else {
+                this.pcLo = pcLo;
+                this.pcHi = pcHi;
+                this.runLeft = left;
                 const lo = load(this, alo, ahi, 3, 0);
                 xl[d] = lo;
                 xh[d] = this.ldHi;
@@ -654,6 +666,9 @@ export class Cpu implements EventClock {
                 const o = roff[t]! + (alo & 4095);
                 xl[d] = word ? mem.getInt32(o, true) : mem.getUint8(o);
               } else {
+                this.pcLo = pcLo;
+                this.pcHi = pcHi;
+                this.runLeft = left;
                 xl[d] = load(this, alo, ahi, word ? 2 : 0, 0);
               }
               xh[d] = 0;
@@ -673,6 +688,9 @@ export class Cpu implements EventClock {
                 mem.setInt32(o, xl[d]!, true);
                 mem.setInt32(o + 4, xh[d]!, true);
               } else {
+                this.pcLo = pcLo;
+                this.pcHi = pcHi;
+                this.runLeft = left;
                 store(this, alo, ahi, 3, xl[d]!, xh[d]!, 0);
               }
               break;
@@ -693,6 +711,9 @@ export class Cpu implements EventClock {
                 if (word) mem.setInt32(o, v, true);
                 else mem.setUint8(o, v & 0xff);
               } else {
+                this.pcLo = pcLo;
+                this.pcHi = pcHi;
+                this.runLeft = left;
                 store(this, alo, ahi, word ? 2 : 0, v, 0, 0);
               }
               break;
@@ -736,6 +757,9 @@ export class Cpu implements EventClock {
                   break;
                 }
               }
+              this.pcLo = pcLo;
+              this.pcHi = pcHi;
+              this.runLeft = left;
               this.pairSlow(dc[b + 1] === Op.LDP, misc, n, d, a, alo, ahi, dc[b + 4]!);
               break;
             }
@@ -746,6 +770,9 @@ export class Cpu implements EventClock {
               const misc = dc[b + 3]!;
               const size = misc & 3;
               const d = r & 63;
+              this.pcLo = pcLo;
+              this.pcHi = pcHi;
+              this.runLeft = left;
               const lo = load(this, alo, ahi, size, 0);
               if (size === 3) {
                 xl[d] = lo;
@@ -884,6 +911,11 @@ export class Cpu implements EventClock {
         this.pcHi = pcHi;
         this.runLeft = left;
         if (e === GUEST_EXCEPTION) {
+          if (this.pendingIss) {
+            // A stage-2 data abort: the syndrome of the instruction being executed.
+            this.pendingIss = false;
+            this.pSyndrome = (this.pSyndrome | loadStoreSyndrome(fmem[fidx]!)) >>> 0;
+          }
           this.takePending();
           pcLo = this.pcLo;
           pcHi = this.pcHi;

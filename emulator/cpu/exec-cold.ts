@@ -757,10 +757,13 @@ function msrImmediate(cpu: Cpu, field: number, crm: number, key: number): void {
     case 0b000_100: // PAN
       if (cpu.el === 0) cpu.undefinedInstruction();
       cpu.pan = crm & 1;
+      // Cached translations were checked against the old PAN.
+      cpu.contextChanged();
       return;
     case 0b000_011: // UAO
       if (cpu.el === 0) cpu.undefinedInstruction();
       cpu.uao = crm & 1;
+      cpu.contextChanged();
       return;
     case 0b011_010: // DIT
       cpu.dit = crm & 1;

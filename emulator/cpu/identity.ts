@@ -4,6 +4,7 @@
  * values, the IMPLEMENTATION DEFINED counts and choices the rules ask for.
  */
 import type { CpuProfile } from '../arch/cpu-profile.js';
+import type { TranslationFeatures } from '../mmu/walk-params.js';
 import type { CpuFeatures } from './features.js';
 
 export interface CpuIdentity {
@@ -37,6 +38,23 @@ export function decoderFeatures(id: CpuIdentity): CpuFeatures {
     sb: f('FEAT_SB'),
     vhe: f('FEAT_VHE'),
     paBits: id.paBits,
+  };
+}
+
+/** The MMU's view: the translation features and the physical address size. */
+export function translationFeatures(id: CpuIdentity): TranslationFeatures {
+  const f = (n: string): boolean => id.features.has(n);
+  return {
+    paBits: id.paBits,
+    lpa2: f('FEAT_LPA2'),
+    lpa: f('FEAT_LPA'),
+    lva: f('FEAT_LVA'),
+    ttst: f('FEAT_TTST'),
+    hpds: f('FEAT_HPDS'),
+    xnx: f('FEAT_XNX'),
+    e0pd: f('FEAT_E0PD'),
+    vmid16: f('FEAT_VMID16'),
+    pan: f('FEAT_PAN'),
   };
 }
 

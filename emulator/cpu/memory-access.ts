@@ -1,16 +1,18 @@
-import { Backing, EmulationStop } from '../platform/bus.js';
+import { SR } from '../arch/generated/sysreg-rules.js';
+import { FaultKind } from '../mmu/fault.js';
+import { type PhysicalMemory, TF } from '../mmu/mmu.js';
+import { Access } from '../mmu/permissions.js';
+import { Backing, EmulationStop, type PhysicalBus } from '../platform/bus.js';
 import { Ram } from '../platform/ram.js';
 import type { Cpu } from './cpu.js';
 import { EC, FSC, esr, issDataAbort, issInstructionAbort } from './esr.js';
 import { addrTop, currentSctlr, defaultTargetEl, inHost } from './exceptions.js';
-import { HCR_DC, HCR_VM, SCTLR_A, SCTLR_M } from './sysreg-bits.js';
-import { SR } from './sysreg-storage.js';
+import { HCR_DC, SCTLR_A } from './sysreg-bits.js';
 
 /**
  * The CPU side of memory: translation of a virtual address for the current
- * regime, the data TLB that short-cuts RAM accesses, and the faults an access
- * can raise. Stage-1 and stage-2 walks arrive with the MMU issue; until then an
- * enabled MMU stops the run instead of being ignored.
+ * regime (flat while no stage is enabled, else through the MMU), the data
+ * TLB that short-cuts RAM accesses, and the aborts an access can raise.
  */
 
 export const TLB_BITS = 8;
@@ -20,7 +22,12 @@ const PAGE_MASK = -4096;
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(8));
 
-/** A direct-mapped cache from page-aligned VA to the RAM chunk backing it. */
+/**
+ * A direct-mapped cache from page-aligned VA to the RAM chunk backing it,
+ * filled after an access of its kind (read or write) succeeded at the current
+ * EL, and flushed whenever that could stop being true (context changes, PAN,
+ * TLB maintenance).
+ */
 export class DataTlb {
   /** Tag low halves; 1 never matches a page-aligned address, so it marks empty entries. */
   readonly tagLo = new Int32Array(TLB_SIZE).fill(1);
@@ -36,14 +43,43 @@ export class DataTlb {
 
 /** Access attributes. */
 export const ACC_WRITE = 1;
-/** LDTR/STTR: permission checks as EL0 (matters once stage 1 is enabled). */
+/** LDTR/STTR: permission checks as EL0 at EL1 (and at EL2 in the host) unless PSTATE.UAO. */
 export const ACC_UNPRIV = 2;
 /** Exclusives, atomics and acquire/release: unaligned accesses always fault. */
 export const ACC_ALIGN = 4;
+/** Data cache maintenance by VA: aborts report CM = 1 (and WnR = 1). */
+export const ACC_CM = 8;
+/** DC ZVA: Device memory faults as an unaligned access would. */
+export const ACC_DEVICE = 16;
 
 const TWO32 = 4294967296;
 
-/** Raises a data abort for a stage-1 fault on VA (lo, hi). */
+/** Translation tables are read from RAM; a walk into a hole takes an external abort. */
+export function busTableReader(bus: PhysicalBus): PhysicalMemory {
+  return {
+    readDescriptor(pa: number, out: { lo: number; hi: number }): boolean {
+      switch (bus.classify(pa)) {
+        case Backing.RAM: {
+          if (pa + 8 > bus.ram.base + bus.ram.size) return false;
+          const c = bus.ram.chunk(pa);
+          const off = Ram.offset(pa);
+          out.lo = c.dv.getInt32(off, true);
+          out.hi = c.dv.getInt32(off + 4, true);
+          return true;
+        }
+        case Backing.HOLE:
+          return false;
+        default:
+          throw new EmulationStop(
+            `translation table walk reads PA 0x${pa.toString(16)} in ${bus.deviceAt(pa)?.name ?? bus.unmodelledAt(pa)?.name ?? 'a device'}; nvlab walks tables in RAM only`,
+            'guest-error',
+          );
+      }
+    },
+  };
+}
+
+/** Raises a data abort for a stage-1 fault on VA (lo, hi) that the core detects itself (alignment, external). */
 export function dataAbort(cpu: Cpu, lo: number, hi: number, fsc: number, write: boolean, external: boolean): never {
   let target = defaultTargetEl(cpu);
   // HCR_EL2.TEA routes synchronous external aborts from EL0/EL1 to EL2.
@@ -60,31 +96,41 @@ function instructionAbort(cpu: Cpu, fsc: number, external: boolean): never {
   return cpu.raise(target, esr(ec, issInstructionAbort(fsc, false, false)), 0, true, cpu.pcLo, cpu.pcHi);
 }
 
-/** Whether stage 1 is enabled for the regime the current EL uses. */
-function stage1Enabled(cpu: Cpu): boolean {
-  return (cpu.sr.lo[currentSctlr(cpu)]! & SCTLR_M) !== 0;
-}
-
-/** Whether this access goes through stage 2 (EL1&0 regime with HCR_EL2.VM). */
-function stage2Enabled(cpu: Cpu): boolean {
-  return cpu.el < 2 && !inHost(cpu) && (cpu.sr.lo[SR.HCR_EL2]! & HCR_VM) !== 0;
-}
-
-function requireFlatTranslation(cpu: Cpu): void {
-  if (stage1Enabled(cpu)) {
-    throw new EmulationStop(
-      `stage-1 translation is enabled (SCTLR_EL${cpu.el === 0 && !inHost(cpu) ? 1 : Math.max(cpu.el, 1)}.M=1) but the MMU is not implemented yet`,
-    );
+/**
+ * Raises the abort for the fault the MMU recorded on VA (lo, hi). Stage-2
+ * faults go to EL2 with the IPA in HPFAR_EL2; data aborts there get the
+ * instruction syndrome (ISV) from the run loop, which knows the instruction.
+ */
+export function mmuAbort(cpu: Cpu, lo: number, hi: number, write: boolean, fetch: boolean, cm: boolean): never {
+  const f = cpu.mmu.fault;
+  const external = f.kind === FaultKind.WALK_EXTERNAL;
+  let target: number;
+  if (f.stage2) {
+    target = 2;
+    // HPFAR_EL2.FIPA, bits [43:4], holds IPA[51:12].
+    const page = Math.floor(f.ipa / 4096);
+    cpu.sr.lo[SR.HPFAR_EL2] = ((page % 0x10000000) * 16) | 0;
+    cpu.sr.hi[SR.HPFAR_EL2] = Math.floor(page / 0x10000000) | 0;
+    if (!fetch && !f.s1ptw && !cm) cpu.pendingIss = true;
+    cpu.events.stage2Fault(cpu, lo, hi, f.ipa, f.describe(), fetch, write);
+  } else {
+    target = defaultTargetEl(cpu);
+    if (external && target === 1 && cpu.sr.hi[SR.HCR_EL2]! & (1 << (37 - 32))) target = 2;
   }
-  if (stage2Enabled(cpu)) {
-    throw new EmulationStop('stage-2 translation is enabled (HCR_EL2.VM=1) but the MMU is not implemented yet');
+  const fsc = f.fsc();
+  if (fetch) {
+    const ec = target === cpu.el ? EC.IABT_CUR : EC.IABT_LOW;
+    return cpu.raise(target, esr(ec, issInstructionAbort(fsc, false, f.s1ptw)), 0, true, lo, hi);
   }
+  const ec = target === cpu.el ? EC.DABT_CUR : EC.DABT_LOW;
+  const iss = issDataAbort({ fsc, wnr: write || cm, ea: false, cm, s1ptw: f.s1ptw, fnv: false, syndrome: null });
+  return cpu.raise(target, esr(ec, iss), 0, true, lo, hi);
 }
 
 /**
- * Physical address for VA (lo, hi) with stage 1 disabled (AArch64.TranslateAddressS1Off):
- * bits above the PA size, below the tag byte when top-byte-ignore applies, must be zero.
- * Returns -1 for an address-size fault.
+ * Physical address for VA (lo, hi) with no translation stage enabled
+ * (AArch64.TranslateAddressS1Off): bits above the PA size, below the tag byte
+ * when top-byte-ignore applies, must be zero. Returns -1 for an address-size fault.
  */
 function flatAddress(cpu: Cpu, lo: number, hi: number): number {
   const top = addrTop(cpu, hi, cpu.el);
@@ -101,22 +147,47 @@ export function flatDataIsDevice(cpu: Cpu): boolean {
   return true;
 }
 
+/** The MMU flags for a data access: unprivileged (LDTR/STTR) or PAN, and alignment. */
+function accessFlags(cpu: Cpu, acc: number, unaligned: boolean): number {
+  let f = unaligned ? TF.UNALIGNED : 0;
+  const el = cpu.el;
+  const privWithEl0 = el === 1 || (el === 2 && inHost(cpu));
+  if (!privWithEl0) return f;
+  if (acc & ACC_UNPRIV && !cpu.uao) f |= TF.UNPRIV;
+  else if (cpu.pan) f |= TF.PAN;
+  return f;
+}
+
+/** Set by translateData: the translation may be cached in the data TLB (see DataTlb). */
+let cacheable = false;
+
 /**
  * Translates a data access and checks alignment. Returns the PA.
  * Alignment faults from SCTLR.A and from exclusive/atomic accesses are checked
  * on the VA, before translation; the Device-memory alignment fault after it.
  */
 export function translateData(cpu: Cpu, lo: number, hi: number, size: number, acc: number): number {
-  const mask = (1 << size) - 1;
+  const misaligned = (lo & ((1 << size) - 1)) !== 0;
   const write = (acc & ACC_WRITE) !== 0;
-  if (lo & mask && (acc & ACC_ALIGN || cpu.sr.lo[currentSctlr(cpu)]! & SCTLR_A)) {
+  if (misaligned && (acc & ACC_ALIGN || cpu.sr.lo[currentSctlr(cpu)]! & SCTLR_A)) {
     dataAbort(cpu, lo, hi, FSC.ALIGNMENT, write, false);
   }
-  requireFlatTranslation(cpu);
-  const pa = flatAddress(cpu, lo, hi);
-  if (pa < 0) dataAbort(cpu, lo, hi, FSC.ADDR_SIZE_L0, write, false);
-  if (lo & mask && flatDataIsDevice(cpu)) dataAbort(cpu, lo, hi, FSC.ALIGNMENT, write, false);
-  return pa;
+  const unaligned = misaligned || (acc & ACC_DEVICE) !== 0;
+  const mmu = cpu.mmu;
+  if (!mmu.enabledFor(cpu.el)) {
+    const pa = flatAddress(cpu, lo, hi);
+    if (pa < 0) dataAbort(cpu, lo, hi, FSC.ADDR_SIZE_L0, write, false);
+    if (unaligned && flatDataIsDevice(cpu)) dataAbort(cpu, lo, hi, FSC.ALIGNMENT, write, false);
+    cacheable = true;
+    return pa;
+  }
+  const flags = accessFlags(cpu, acc, unaligned);
+  if (!mmu.translate(lo, hi, cpu.el, write ? Access.WRITE : Access.READ, flags)) {
+    mmuAbort(cpu, lo, hi, write, false, (acc & ACC_CM) !== 0);
+  }
+  // Unprivileged accesses and stale-TLB checking never use the data TLB.
+  cacheable = (flags & TF.UNPRIV) === 0 && !mmu.checkStale;
+  return mmu.pa;
 }
 
 function fillTlb(tlb: DataTlb, lo: number, hi: number, cpu: Cpu, pa: number): void {
@@ -140,7 +211,7 @@ export function load(cpu: Cpu, lo: number, hi: number, size: number, acc: number
   switch (bus.classify(pa)) {
     case Backing.RAM: {
       if (pa + n > bus.ram.base + bus.ram.size) dataAbort(cpu, lo, hi, FSC.SYNC_EXTERNAL, false, true);
-      fillTlb(cpu.rtlb, lo, hi, cpu, pa);
+      if (cacheable) fillTlb(cpu.rtlb, lo, hi, cpu, pa);
       const c = bus.ram.chunk(pa);
       const off = Ram.offset(pa);
       switch (size) {
@@ -200,7 +271,7 @@ export function store(cpu: Cpu, lo: number, hi: number, size: number, vlo: numbe
   switch (bus.classify(pa)) {
     case Backing.RAM: {
       if (pa + n > bus.ram.base + bus.ram.size) dataAbort(cpu, lo, hi, FSC.SYNC_EXTERNAL, true, true);
-      fillTlb(cpu.wtlb, lo, hi, cpu, pa);
+      if (cacheable) fillTlb(cpu.wtlb, lo, hi, cpu, pa);
       const c = bus.ram.chunk(pa);
       const off = Ram.offset(pa);
       switch (size) {
@@ -261,9 +332,15 @@ export function refillFetch(cpu: Cpu): void {
   if (cpu.pcLo & 3) {
     cpu.raise(defaultTargetEl(cpu), esr(EC.PC_ALIGN, 0), 0, true, cpu.pcLo, cpu.pcHi);
   }
-  requireFlatTranslation(cpu);
-  const pa = flatAddress(cpu, cpu.pcLo, cpu.pcHi);
-  if (pa < 0) instructionAbort(cpu, FSC.ADDR_SIZE_L0, false);
+  let pa: number;
+  const mmu = cpu.mmu;
+  if (mmu.enabledFor(cpu.el)) {
+    if (!mmu.translate(cpu.pcLo, cpu.pcHi, cpu.el, Access.EXEC, 0)) mmuAbort(cpu, cpu.pcLo, cpu.pcHi, false, true, false);
+    pa = mmu.pa;
+  } else {
+    pa = flatAddress(cpu, cpu.pcLo, cpu.pcHi);
+    if (pa < 0) instructionAbort(cpu, FSC.ADDR_SIZE_L0, false);
+  }
   const bus = cpu.bus;
   switch (bus.classify(pa)) {
     case Backing.RAM: {
@@ -292,7 +369,7 @@ export function refillFetch(cpu: Cpu): void {
 export function loadAny(cpu: Cpu, lo: number, hi: number, size: number, acc: number): number {
   const t = (lo >>> 12) & TLB_MASK;
   const tlb = cpu.rtlb;
-  if (tlb.tagLo[t] === (lo & PAGE_MASK) && tlb.tagHi[t] === hi && (lo & ((1 << size) - 1)) === 0) {
+  if (tlb.tagLo[t] === (lo & PAGE_MASK) && tlb.tagHi[t] === hi && (lo & ((1 << size) - 1)) === 0 && (acc & ACC_UNPRIV) === 0) {
     const m = tlb.mem[t]!;
     const o = tlb.off[t]! + (lo & 4095);
     switch (size) {
@@ -314,7 +391,7 @@ export function loadAny(cpu: Cpu, lo: number, hi: number, size: number, acc: num
 export function storeAny(cpu: Cpu, lo: number, hi: number, size: number, vlo: number, vhi: number, acc: number): void {
   const t = (lo >>> 12) & TLB_MASK;
   const tlb = cpu.wtlb;
-  if (tlb.tagLo[t] === (lo & PAGE_MASK) && tlb.tagHi[t] === hi && (lo & ((1 << size) - 1)) === 0) {
+  if (tlb.tagLo[t] === (lo & PAGE_MASK) && tlb.tagHi[t] === hi && (lo & ((1 << size) - 1)) === 0 && (acc & ACC_UNPRIV) === 0) {
     const m = tlb.mem[t]!;
     const o = tlb.off[t]! + (lo & 4095);
     switch (size) {
@@ -357,8 +434,7 @@ export function pokeVirtual(cpu: Cpu, lo: number, hi: number, data: Uint8Array):
 
 /** VA to PA for debug accesses in the current regime; -1 when it cannot be translated. */
 function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
-  if (stage1Enabled(cpu) || stage2Enabled(cpu)) {
-    throw new EmulationStop('debug access with the MMU enabled needs the MMU implementation');
-  }
-  return flatAddress(cpu, lo, hi);
+  const mmu = cpu.mmu;
+  if (!mmu.enabledFor(cpu.el)) return flatAddress(cpu, lo, hi);
+  return mmu.translate(lo, hi, cpu.el, Access.READ, TF.PROBE) ? mmu.pa : -1;
 }

@@ -9,9 +9,10 @@
 import { SR } from '../arch/generated/sysreg-rules.js';
 import { EmulationStop } from '../platform/bus.js';
 import type { Cpu } from './cpu.js';
-import { EC, FSC, esr, issFpAccess, issSysReg } from './esr.js';
+import { EC, esr, issFpAccess, issSysReg } from './esr.js';
 import { loadSp, saveSp } from './exceptions.js';
-import { ACC_ALIGN, ACC_WRITE, dataAbort, flatDataIsDevice, loadAny, storeAny, translateData } from './memory-access.js';
+import { addressTranslate, cacheMaintenanceByVa, tlbi, zeroBlock } from './maintenance.js';
+import { ACC_ALIGN, loadAny, storeAny } from './memory-access.js';
 import { SINK } from './regs.js';
 import { sysregGenericName as genericName } from '../arch/sysreg-db.js';
 import { sysWriteHook, sysReadHook } from './sysreg-hooks.js';
@@ -273,9 +274,12 @@ export function setPstate(c: Cpu, name: string, v: number): void {
       return;
     case 'PAN':
       c.pan = b;
+      // Cached translations were checked against the old PAN.
+      c.contextChanged();
       return;
     case 'UAO':
       c.uao = b;
+      c.contextChanged();
       return;
     default:
       unsupported(c, `PSTATE.${name}, which nvlab does not model`);
@@ -358,33 +362,24 @@ export function dccRead(c: Cpu, width: number): bigint {
 
 // ---- maintenance operations --------------------------------------------------------------
 
-/**
- * TLBI, DC, IC, AT and friends. Caches are not modelled, so cache maintenance
- * completes once its access rules have passed; TLB maintenance drops the
- * cached translations; address translation waits for the MMU.
- */
+/** TLBI, AT, DC, IC and DC ZVA (maintenance.ts). Cache operations without an address have nothing to do. */
 export function maintenance(c: Cpu, name: string, args: unknown[]): void {
-  void args;
-  if (name.startsWith('AArch64_TLBI')) {
-    c.contextChanged();
-    return;
+  if (name.startsWith('AArch64_TLBI')) return tlbi(c, name, args);
+  switch (name) {
+    case 'AArch64_AT':
+      return addressTranslate(c, args);
+    case 'AArch64_MemZero':
+      return zeroBlock(c, args[0] as bigint);
+    case 'AArch64_DC':
+      // Set/way operations name a cache line, not an address.
+      if (args[3] === 'CacheOpScope_SetWay') return;
+      return cacheMaintenanceByVa(c, args[0] as bigint, args[2] === 'CacheOp_Invalidate');
+    case 'AArch64_IC':
+      if (args.length > 1) cacheMaintenanceByVa(c, args[0] as bigint, false);
+      return;
+    case 'AArch64_RestrictPrediction':
+      return;
+    default:
+      unsupported(c, `${name}, which nvlab does not implement`);
   }
-  if (name === 'AArch64_DC' || name === 'AArch64_IC' || name === 'AArch64_RestrictPrediction') return;
-  if (name === 'AArch64_MemZero') {
-    memZero(c, args[0] as bigint);
-    return;
-  }
-  unsupported(c, `${name} (address translation arrives with the MMU)`);
-}
-
-/** DC ZVA: zero the naturally aligned block of 4 << DCZID_EL0.BS bytes holding the address. */
-function memZero(c: Cpu, addr: bigint): void {
-  const bytes = 4 << (c.sr.lo[SR.DCZID_EL0]! & 0xf);
-  const base = addr & ~BigInt(bytes - 1);
-  const lo = Number(base & 0xffffffffn) | 0;
-  const hi = Number(base >> 32n) | 0;
-  // Device memory (everything while stage 1 is off) takes an alignment fault.
-  translateData(c, lo, hi, 3, ACC_WRITE);
-  if (flatDataIsDevice(c)) dataAbort(c, Number(addr & 0xffffffffn) | 0, Number(addr >> 32n) | 0, FSC.ALIGNMENT, true, false);
-  for (let i = 0; i < bytes; i += 8) storeAny(c, (lo + i) | 0, hi, 3, 0, 0, 0);
 }

@@ -170,12 +170,12 @@ describe('default profile', () => {
     expect(hex).toEqual({
       CTR_EL0: '0x8444c004',
       ID_AA64DFR0_EL1: '0xf000101007',
-      ID_AA64ISAR0_EL1: '0x20000010210000',
+      ID_AA64ISAR0_EL1: '0x220000010210000', // TLB = 2: TLBIOS and TLBIRANGE
       ID_AA64ISAR1_EL1: '0x1000200000',
       ID_AA64MMFR0_EL1: '0x1100032310200026',
-      ID_AA64MMFR1_EL1: '0x10000211120',
-      ID_AA64MMFR2_EL1: '0x1000002010010',
-      ID_AA64PFR0_EL1: '0x1000000000111',
+      ID_AA64MMFR1_EL1: '0x10010211120', // XNX = 1
+      ID_AA64MMFR2_EL1: '0x1001000012010011', // E0PD, TTL, ST, CnP, ...
+      ID_AA64PFR0_EL1: '0x1001000000000111', // CSV3 = 1
       ID_AA64PFR1_EL1: '0x20',
     });
     // The AArch32 views exist (they are AArch64 system registers) and read 0:
