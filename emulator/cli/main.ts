@@ -7,11 +7,12 @@
  */
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { ElfError } from '../platform/elf.js';
+import type { NvEvent } from '../events.js';
 import { DEFAULT_MAX_INSTRUCTIONS, EXIT, runImage } from '../run-image.js';
 import { cmdEsr } from './esr-command.js';
 import { cmdSysreg } from './sysreg-command.js';
 
-const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] IMAGE.elf
+const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] [--check-tlb] IMAGE.elf
        nvlab sysreg [--json] [--views] NAME|op0,op1,CRn,CRm,op2|S3_0_C1_C0_0   what the Arm specification says about a system register
        nvlab esr VALUE [--json]      decode an ESR_ELx value field by field (nvlab esr --help)
 
@@ -19,7 +20,8 @@ const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory
   --mode nested     the image runs at virtual EL2 under the L0 host model (not available yet)
   --max-insns N     stop after N instructions with exit status 124 (default ${DEFAULT_MAX_INSTRUCTIONS})
   --memory SIZE     RAM size, e.g. 512M, 4G (default 1G); allocated only where the guest touches it
-  --trace FILE      write the event stream to FILE as JSON lines`;
+  --trace FILE      write the event stream to FILE as JSON lines
+  --check-tlb       check every TLB hit against the page tables and report stale entries on stderr`;
 
 class UsageError extends Error {}
 
@@ -28,6 +30,7 @@ interface RunArgs {
   maxInsns: number;
   memory?: number;
   trace?: string;
+  checkTlb?: boolean;
   image: string;
 }
 
@@ -68,6 +71,9 @@ function parseRunArgs(argv: string[]): RunArgs {
       case '--trace':
         a.trace = value();
         break;
+      case '--check-tlb':
+        a.checkTlb = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.image) throw new UsageError(`more than one image given ('${a.image}' and '${arg}')`);
@@ -76,6 +82,13 @@ function parseRunArgs(argv: string[]): RunArgs {
   }
   if (!a.image) throw new UsageError('no image given');
   return a as RunArgs;
+}
+
+/** A stale-tlb event as one line for people. */
+export function staleTlbMessage(e: Extract<NvEvent, { type: 'stale-tlb' }>): string {
+  let m = `nvlab: stale TLB entry: the instruction at ${e.pc} (#${e.icount}) used VA ${e.va} (${e.regime}) cached as ${e.cached}, but the tables now give ${e.current}`;
+  if (e.cause) m += `; ${e.cause}`;
+  return m;
 }
 
 function writeAll(stream: NodeJS.WriteStream, bytes: Uint8Array): void {
@@ -103,7 +116,14 @@ function cmdRun(argv: string[]): number {
       maxInstructions: args.maxInsns,
       onStdout: (b) => writeAll(process.stdout, b),
       onStderr: (b) => writeAll(process.stderr, b),
-      onEvent: trace ? (e) => trace!.write(JSON.stringify(e) + '\n') : undefined,
+      checkTlb: args.checkTlb,
+      onEvent:
+        trace || args.checkTlb
+          ? (e) => {
+              trace?.write(JSON.stringify(e) + '\n');
+              if (e.type === 'stale-tlb') process.stderr.write(staleTlbMessage(e) + '\n');
+            }
+          : undefined,
     });
     const o = result.outcome;
     if (o.kind === 'limit') {

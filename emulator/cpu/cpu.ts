@@ -17,6 +17,7 @@ import type { CpuFeatures } from './features.js';
 import { decoderFeatures, translationFeatures, type CpuIdentity } from './identity.js';
 import { Mmu } from '../mmu/mmu.js';
 import { loadStoreSyndrome } from './load-store-syndrome.js';
+import type { StaleTlbTracker } from './stale-tlb-tracker.js';
 import { DataTlb, TLB_MASK, busTableReader, load, refillFetch, store } from './memory-access.js';
 import { Op } from './ops.js';
 import { H, lsl64, lsr64, mul64, ror64, shift32, shift64 } from './pair.js';
@@ -108,6 +109,8 @@ export class Cpu implements EventClock {
 
   /** Address translation: stages 1 and 2, the architectural TLB. */
   readonly mmu: Mmu;
+  /** Set when the stale-TLB checker is on: stores and control-register writes are tracked. */
+  staleTracker: StaleTlbTracker | null = null;
   readonly rtlb = new DataTlb();
   readonly wtlb = new DataTlb();
   /** Fetch window: words of the RAM chunk holding the current code page. */

@@ -178,7 +178,8 @@ export function translateData(cpu: Cpu, lo: number, hi: number, size: number, ac
     const pa = flatAddress(cpu, lo, hi);
     if (pa < 0) dataAbort(cpu, lo, hi, FSC.ADDR_SIZE_L0, write, false);
     if (unaligned && flatDataIsDevice(cpu)) dataAbort(cpu, lo, hi, FSC.ALIGNMENT, write, false);
-    cacheable = true;
+    // The stale-TLB checker needs to see every store (one may write a descriptor).
+    cacheable = cpu.staleTracker === null;
     return pa;
   }
   const flags = accessFlags(cpu, acc, unaligned);
@@ -186,7 +187,7 @@ export function translateData(cpu: Cpu, lo: number, hi: number, size: number, ac
     mmuAbort(cpu, lo, hi, write, false, (acc & ACC_CM) !== 0);
   }
   // Unprivileged accesses and stale-TLB checking never use the data TLB.
-  cacheable = (flags & TF.UNPRIV) === 0 && !mmu.checkStale;
+  cacheable = (flags & TF.UNPRIV) === 0 && cpu.staleTracker === null;
   return mmu.pa;
 }
 
@@ -263,6 +264,7 @@ function loadSplit(cpu: Cpu, lo: number, hi: number, size: number, acc: number):
 export function store(cpu: Cpu, lo: number, hi: number, size: number, vlo: number, vhi: number, acc: number): void {
   const pa = translateData(cpu, lo, hi, size, acc | ACC_WRITE);
   const n = 1 << size;
+  cpu.staleTracker?.noteStore(pa, n);
   if ((pa & 0xfff) + n > 4096) {
     storeSplit(cpu, lo, hi, size, vlo, vhi, acc);
     return;

@@ -167,5 +167,6 @@ export function sysWriteHook(c: Cpu, slot: number): void {
     return;
   }
   if (timerBySlot.has(slot) || slot === SR.CCSIDR_EL1) return;
+  c.staleTracker?.noteControlWrite(slot);
   c.contextChanged();
 }

@@ -32,7 +32,7 @@ import {
   stage2CacheDisable,
   stage2Enabled,
 } from './regime.js';
-import { type TableMemory, WalkResult, walkTables } from './table-walk.js';
+import { type TableMemory, type WalkStep, WalkResult, walkTables } from './table-walk.js';
 import { Tlb, TlbEntry, TlbKind, offsetIn, pageNumber } from './tlb.js';
 import { Regime, type TranslationFeatures, WalkParams, inputAddress, stage1Params, stage2Params, vaInRange } from './walk-params.js';
 
@@ -74,7 +74,7 @@ export interface StaleTranslation {
   readonly currentPerm: number;
   readonly currentFault: string | null;
   /** The first descriptor that differs: its address as the walk used it, and whether it moved (a TTBR/TCR change) or changed (a store). */
-  readonly changedAt: { readonly level: number; readonly pa: number; readonly moved: boolean; readonly stage2: boolean } | null;
+  readonly changedAt: { readonly level: number; readonly pa: number; readonly moved: boolean } | null;
 }
 
 export class Mmu {
@@ -87,6 +87,8 @@ export class Mmu {
   /** Report cached translations that no longer match the tables. */
   checkStale = false;
   onStale: ((s: StaleTranslation) => void) | null = null;
+  /** With checkStale: the PAs (8-byte aligned) of every descriptor a cached translation was built from. */
+  private readonly watched = new Set<number>();
 
   private readonly s1p: WalkParams[] = Array.from({ length: 6 }, () => new WalkParams());
   private readonly s2p = new WalkParams();
@@ -310,8 +312,20 @@ export class Mmu {
       this.combine(e, s2, ipa, lo, hi);
       if (e.steps && s2.steps) e.steps = e.steps.concat(s2.steps);
     }
-    if (!probe) this.tlb.insert(e);
+    if (!probe) {
+      this.tlb.insert(e);
+      if (e.steps) this.watch(e);
+    }
     return e;
+  }
+
+  private watch(e: TlbEntry): void {
+    for (const st of e.steps!) this.watched.add(st.pa);
+  }
+
+  /** Whether a cached translation was built from the descriptor at PA `pa8` (8-byte aligned; checkStale only). */
+  watches(pa8: number): boolean {
+    return this.watched.has(pa8);
   }
 
   /** A TLB entry for a stage-1 walk result (without stage 2). */
@@ -403,7 +417,10 @@ export class Mmu {
       s2.sh = p.fmt === OaFormat.DS ? (this.sr.lo[SR.VTCR_EL2]! >>> 12) & 3 : (w.lo >>> 8) & 3;
       s2.s2device = isDeviceS2(s2.attr);
       s2.steps = w.steps;
-      if (fill) this.tlb.insert(s2);
+      if (fill) {
+        this.tlb.insert(s2);
+        if (s2.steps) this.watch(s2);
+      }
     }
     return s2;
   }
@@ -534,7 +551,7 @@ export class Mmu {
     if (e.reported || !this.onStale) return;
     const f = this.probeFault;
     const now = this.freshTranslation(lo, hi, regime, s2on, f);
-    this.compare(e, now, f, regime, lo, hi);
+    this.compare(e, now, now?.steps ?? this.probeW1.steps, f, regime, lo, hi);
   }
 
   private recheckStage2(e: TlbEntry, ipa: number): void {
@@ -543,10 +560,11 @@ export class Mmu {
     const lo = ipa % TWO32 | 0;
     const hi = Math.floor(ipa / TWO32) | 0;
     const now = this.s2Entry(ipa, f, true, false);
-    this.compare(e, now, f, Regime.EL10, lo, hi);
+    this.compare(e, now, now?.steps ?? this.probeW2.steps, f, Regime.EL10, lo, hi);
   }
 
-  private compare(e: TlbEntry, now: TlbEntry | undefined, f: Fault, regime: Regime, lo: number, hi: number): void {
+  /** Reports `e` if the fresh translation `now` (or its fault) differs; `nowSteps` is the fresh walk. */
+  private compare(e: TlbEntry, now: TlbEntry | undefined, nowSteps: WalkStep[] | null, f: Fault, regime: Regime, lo: number, hi: number): void {
     const cachedPa = e.pa + offsetIn(lo, hi, e.shift);
     const permMask = S1_ALL | S2_ALL;
     if (now) {
@@ -562,24 +580,27 @@ export class Mmu {
       currentPa: now ? now.pa + offsetIn(lo, hi, now.shift) : null,
       currentPerm: now ? now.perm : 0,
       currentFault: now ? null : f.describe(),
-      changedAt: firstDifference(e, now),
+      changedAt: firstDifference(e.steps, nowSteps),
     });
   }
 }
 
-/** Where the walk that made `cached` and the walk of the tables now part ways. */
+/**
+ * Where the walk that made a cached entry and the walk of the tables now
+ * part ways: the first descriptor read from a different address (the walk
+ * moved: a TTBR or TCR changed) or holding a different value (a store).
+ */
 function firstDifference(
-  cached: TlbEntry,
-  now: TlbEntry | undefined,
-): { level: number; pa: number; moved: boolean; stage2: boolean } | null {
-  const a = cached.steps;
-  if (!a) return null;
-  const b = now?.steps ?? null;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b?.[i];
-    if (!y || y.pa !== x.pa) return { level: x.level, pa: x.pa, moved: !!y && y.pa !== x.pa, stage2: false };
-    if (y.lo !== x.lo || y.hi !== x.hi) return { level: x.level, pa: x.pa, moved: false, stage2: false };
+  cached: readonly WalkStep[] | null,
+  now: readonly WalkStep[] | null,
+): { level: number; pa: number; moved: boolean } | null {
+  if (!cached || !now) return null;
+  for (let i = 0; i < cached.length; i++) {
+    const x = cached[i]!;
+    const y = now[i];
+    if (!y) return null;
+    if (y.pa !== x.pa) return { level: x.level, pa: x.pa, moved: true };
+    if (y.lo !== x.lo || y.hi !== x.hi) return { level: x.level, pa: x.pa, moved: false };
   }
   return null;
 }

@@ -7,6 +7,7 @@
 import { Cpu, type StopReason } from '../cpu/cpu.js';
 import { DEFAULT_PROFILE } from '../arch/cpu-profile.js';
 import { identityFromProfile, type CpuIdentity } from '../cpu/identity.js';
+import { StaleTlbTracker } from '../cpu/stale-tlb-tracker.js';
 import { EventBus } from '../events.js';
 import { EmulationStop, PhysicalBus } from './bus.js';
 import type { ElfImage } from './elf.js';
@@ -44,6 +45,12 @@ export interface MachineConfig {
   memory?: number;
   /** The CPU's features and identification registers (default: the built-in profile). */
   identity?: CpuIdentity;
+  /**
+   * Check every TLB hit against the translation tables and report entries
+   * that no longer match them (stale-tlb events). Slower: nothing is cached
+   * in the data TLB.
+   */
+  checkTlb?: boolean;
 }
 
 /** Where the guest's output goes. */
@@ -96,6 +103,7 @@ export class VirtMachine {
       },
       this.events,
     );
+    if (config.checkTlb) this.cpu.staleTracker = new StaleTlbTracker(this.cpu);
   }
 
   /** Copies the image into RAM and resets the CPU to its entry point in EL2h. */

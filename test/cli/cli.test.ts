@@ -165,3 +165,15 @@ describe('nvlab esr', () => {
     expect(r.stderr).toMatch(/^nvlab: esr: cannot parse 'zz' as a number/);
   });
 });
+
+describe('nvlab run --check-tlb', () => {
+  it('reports a stale TLB entry on stderr and leaves the guest output alone', () => {
+    const stale = new URL('../../examples/hyp-init/hyp-init-stale.elf', import.meta.url).pathname;
+    const r = nvlab('run', '--check-tlb', stale);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/probe done/);
+    expect(r.stderr).toMatch(
+      /^nvlab: stale TLB entry: the instruction at 0x00008000400810dc \(#\d+\) used VA 0x00000000400804a0 \(EL2\) cached as PA 0x0000400804a0 \(EL2 r-x\), but the tables now give translation fault, level 0; TTBR0_EL2 was written by the instruction at 0x0000800040080328 \(#\d+\), and no TLB maintenance removed the entry since\n$/,
+    );
+  });
+});
