@@ -194,6 +194,49 @@ export class Tlb {
     return n;
   }
 
+  /**
+   * Removes the entries covering 4KB page `page` (VA[55:12] or IPA[51:12]) in
+   * the contexts `kind` (one VMID, or all when undefined): global ones and
+   * those of `asid` (every ASID when `asid` is undefined), when `match`
+   * accepts them. Probes each entry size directly instead of scanning.
+   */
+  invalidatePage(kind: TlbKind, vmid: number | undefined, asid: number | undefined, page: number, match?: (e: TlbEntry) => boolean): number {
+    let n = 0;
+    if (vmid !== undefined) {
+      const ctx = this.contexts.get(Tlb.ctxId(kind, vmid));
+      if (ctx) n += this.invalidatePageIn(ctx, asid, page, match);
+    } else {
+      for (const [id, ctx] of this.contexts) if (Math.floor(id / 65536) === kind) n += this.invalidatePageIn(ctx, asid, page, match);
+    }
+    this.generation++;
+    return n;
+  }
+
+  private invalidatePageIn(ctx: Context, asid: number | undefined, page: number, match?: (e: TlbEntry) => boolean): number {
+    let n = this.invalidatePageInSpace(ctx.global, page, match);
+    if (asid === undefined) for (const sp of ctx.byAsid.values()) n += this.invalidatePageInSpace(sp, page, match);
+    else {
+      const sp = ctx.byAsid.get(asid);
+      if (sp) n += this.invalidatePageInSpace(sp, page, match);
+    }
+    return n;
+  }
+
+  private invalidatePageInSpace(sp: Space, page: number, match?: (e: TlbEntry) => boolean): number {
+    let n = 0;
+    for (const s of sp.shifts) {
+      const m = sp.maps[s]!;
+      const vpn = Math.floor(page / POW2[s - 12]!);
+      const e = m.get(vpn);
+      if (!e || (match && !match(e))) continue;
+      m.delete(vpn);
+      e.dead = true;
+      this.live--;
+      n++;
+    }
+    return n;
+  }
+
   clear(): void {
     for (const e of this.ring) if (e) e.dead = true;
     this.contexts.clear();

@@ -94,7 +94,7 @@ function asidOperand(sr: SysregFile, kind: TlbKind, xt: bigint): number {
 /** Performs one TLBI. `name` and `args` are what the generated access rules pass. */
 export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readonly unknown[]): TlbiSummary {
   const tlb: Tlb = mmu.tlb;
-  const op = name.replace(/^AArch64_TLBI_/, '');
+  const op = name.slice('AArch64_TLBI_'.length);
   const kind = kindOf(args[1]);
   const xt = args[args.length - 1] as bigint;
   const vmid = kind === TlbKind.EL10 ? mmu.vmid() : undefined;
@@ -123,13 +123,9 @@ export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readon
     case 'VA':
     case 'VAA': {
       const page = Number(xt & M44); // VA[55:12]
-      const asid = op === 'VA' && kind !== TlbKind.EL2 ? asidOperand(sr, kind, xt) : -1;
+      const asid = op === 'VA' && kind !== TlbKind.EL2 ? asidOperand(sr, kind, xt) : undefined;
       const ttl = ttlFilter(Number((xt >> 44n) & 0xfn), lpa2, false);
-      removed = tlb.invalidate(kind, vmid, (e) => {
-        if (asid >= 0 && e.asid >= 0 && e.asid !== asid) return false;
-        const [s, end] = entryPages(e);
-        return page >= s && page < end && (!ttl || ttl(e));
-      });
+      removed = tlb.invalidatePage(kind, vmid, asid, page, ttl);
       break;
     }
     case 'RVA':
@@ -150,10 +146,7 @@ export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readon
       // entries stay until a stage-1 invalidation (VMALLE1 and friends).
       const page = Number(xt & ((1n << 40n) - 1n));
       const ttl = ttlFilter(Number((xt >> 44n) & 0xfn), lpa2, true);
-      removed = tlb.invalidate(TlbKind.S2, vmid, (e) => {
-        const [s, end] = entryPages(e);
-        return page >= s && page < end && (!ttl || ttl(e));
-      });
+      removed = tlb.invalidatePage(TlbKind.S2, vmid, undefined, page, ttl);
       break;
     }
     case 'RIPAS2': {
