@@ -37,6 +37,18 @@ export function blockAllowed(g: GranuleShift, level: number, ds: boolean, lpa: b
   return level === 2 || (level === 1 && lpa);
 }
 
+/**
+ * log2 of the number of descriptors a Contiguous bit groups at `level`
+ * (16 with 4KB; 32 at level 2 and 128 at level 3 with 16KB; 32 with 64KB),
+ * or 0 where the bit is RES0 (4KB level 0, 16KB and 64KB level 1).
+ */
+export function contiguousBits(g: GranuleShift, level: number): number {
+  if (level < (g === 12 ? 1 : 2)) return 0;
+  if (g === 12) return 4;
+  if (g === 14) return level === 2 ? 5 : 7;
+  return 5;
+}
+
 /** TCR_ELx.TG0 / VTCR_EL2.TG0 → granule (0b00 4KB, 0b01 64KB, 0b10 16KB). */
 export function granuleFromTg0(tg0: number): GranuleShift | undefined {
   return tg0 === 0 ? 12 : tg0 === 1 ? 16 : tg0 === 2 ? 14 : undefined;

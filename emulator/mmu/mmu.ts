@@ -8,9 +8,9 @@
  */
 import { SR } from '../arch/generated/sysreg-rules.js';
 import { combineAttrs, combineShareability, effectiveShareability, isDeviceAttr, isDeviceS2 } from './attributes.js';
-import { D_NG, OaFormat } from './descriptor.js';
+import { DH_CONTIG, D_NG, OaFormat } from './descriptor.js';
 import { Fault, FaultKind } from './fault.js';
-import { POW2 } from './granule.js';
+import { POW2, contiguousBits } from './granule.js';
 import {
   Access,
   P_EL0_ACCESSIBLE,
@@ -336,9 +336,9 @@ export class Mmu {
     e.vmid = vmid;
     const twoRanges = regime !== Regime.EL2;
     e.asid = twoRanges && w.lo & D_NG ? this.asid(regime) : -1;
-    e.shift = w.shift;
-    e.vpn = pageNumber(lo, hi, w.shift);
-    e.pa = w.oa;
+    e.shift = leafSize(w, p);
+    e.vpn = pageNumber(lo, hi, e.shift);
+    e.pa = w.oa - (w.oa % POW2[e.shift]!);
     e.ipa = -1;
     const sctlr = regime === Regime.EL10 ? SR.SCTLR_EL1 : SR.SCTLR_EL2;
     const wxn = (sr.lo[sctlr]! & (1 << 19)) !== 0;
@@ -404,10 +404,10 @@ export class Mmu {
       s2.kind = TlbKind.S2;
       s2.vmid = vmid;
       s2.asid = -1;
-      s2.shift = w.shift;
-      s2.vpn = pageNumber(lo, hi, w.shift);
-      s2.pa = w.oa;
-      s2.ipa = ipa - (ipa % POW2[w.shift]!);
+      s2.shift = leafSize(w, p);
+      s2.vpn = pageNumber(lo, hi, s2.shift);
+      s2.pa = w.oa - (w.oa % POW2[s2.shift]!);
+      s2.ipa = ipa - (ipa % POW2[s2.shift]!);
       s2.perm = stage2Permissions(w.lo, w.hi, this.features.xnx) | S1_ALL;
       s2.level = w.level;
       s2.s2level = w.level;
@@ -583,6 +583,18 @@ export class Mmu {
       changedAt: firstDifference(e.steps, nowSteps),
     });
   }
+}
+
+/**
+ * The size a leaf translates as one TLB entry: the block or page, or the
+ * whole run of descriptors its Contiguous bit (bit 52) declares. The output
+ * address then comes from this descriptor, aligned to the run
+ * (AArch64.StageOA), so a misprogrammed run translates through whichever
+ * descriptor was walked first, one of the outcomes the Arm ARM permits.
+ */
+function leafSize(w: WalkResult, p: WalkParams): number {
+  if ((w.hi & DH_CONTIG) === 0) return w.shift;
+  return w.shift + contiguousBits(p.granule, w.level);
 }
 
 /**

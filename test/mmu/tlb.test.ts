@@ -92,6 +92,21 @@ describe('the TLB keeps translations until a TLBI removes them', () => {
     expect(tlbi(h, 'RVA', 0n, 'Regime_EL10', 'TLBILevel_Any')).toBe(0);
   });
 
+  it('caches a Contiguous run of 16 pages as one entry, which a TLBI of any page in it removes', () => {
+    const { h, tb } = setup();
+    const CONT = 1n << 52n;
+    const base = VA & ~0xffffn; // 64KB aligned
+    for (let i = 0n; i < 16n; i++) tb.map(base + i * 0x1000n, (OLD + i * 0x1000n) | AF | NG | PAGE | CONT);
+    expect(h.translate(base + 0x3123n, 1, Access.READ)).toBe(OLD + 0x3123n);
+    expect(h.mmu.tlb.size).toBe(1);
+    // The run translates from the one entry: page 9 without another walk.
+    const reads = h.mem.reads;
+    expect(h.translate(base + 0x9000n, 1, Access.READ)).toBe(OLD + 0x9000n);
+    expect(h.mem.reads).toBe(reads);
+    expect(tlbi(h, 'VA', vaOperand(base + 0xf000n, 5n), 'Regime_EL10', 'TLBILevel_Any')).toBe(1);
+    expect(h.mmu.tlb.size).toBe(0);
+  });
+
   it('evicts the oldest entry beyond capacity, deterministically', () => {
     const h = new Harness();
     const mk = (vpn: number): TlbEntry => {
