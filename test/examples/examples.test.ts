@@ -21,6 +21,18 @@ describe('examples print what QEMU prints', () => {
   }
 });
 
+describe('the event stream', () => {
+  it('reports TLB maintenance with the operation, regime and what it removed', () => {
+    const tlbis: Extract<NvEvent, { type: 'tlbi' }>[] = [];
+    runImage(file('hyp-init/hyp-init.elf'), { onEvent: (e) => e.type === 'tlbi' && tlbis.push(e) });
+    // TLBI ALLE2 before enabling the MMU (nothing cached), and after switching TTBR0_EL2.
+    expect(tlbis.map((e) => [e.op, e.regime, e.removed > 0])).toEqual([
+      ['ALL', 'EL2', false],
+      ['ALL', 'EL2', true],
+    ]);
+  });
+});
+
 describe('the stale-TLB checker', () => {
   const run = (elf: string): { events: Extract<NvEvent, { type: 'stale-tlb' }>[]; stdout: string } => {
     const events: Extract<NvEvent, { type: 'stale-tlb' }>[] = [];

@@ -221,3 +221,73 @@ describe('stage 2', () => {
     expect(h.translate(0x1000n, 1, Access.READ)).toBe('translation fault, level 0, stage 2 @ipa 0x1000');
   });
 });
+
+describe('every fault kind at every level (4KB, DS = 1, 52-bit VA: levels -1 to 3)', () => {
+  const TCR_52_DS = 12n | (6n << 32n) | (1n << 59n) | (12n << 16n) | (2n << 30n);
+  const VA52 = 0x000f_1234_5678_9000n; // every level's index is non-zero
+  const T52 = 0x4300_0000;
+  const setup = (): { h: Harness; tb: TableBuilder } => {
+    const h = new Harness();
+    h.set(SR.TCR_EL1, TCR_52_DS);
+    h.set(SR.TTBR0_EL1, BigInt(T52));
+    h.set(SR.MAIR_EL1, 0xffn);
+    h.set(SR.SCTLR_EL1, 1n);
+    h.set(SR.HCR_EL2, 1n << 31n);
+    return { h, tb: new TableBuilder(h.mem, T52, -1, 4, T52 + 0x1000) };
+  };
+  const leafShift = (level: number): bigint => BigInt(12 + 9 * (3 - level));
+  const fsc = (h: Harness): number => h.mmu.fault.fsc();
+
+  it('translation faults at levels -1..3 have FSCs 0b101011, 0b000100..0b000111', () => {
+    const want = [0b101011, 0b000100, 0b000101, 0b000110, 0b000111];
+    for (let level = -1; level <= 3; level++) {
+      const { h, tb } = setup();
+      // Tables down to `level`, whose entry stays invalid.
+      if (level > -1) tb.map(VA52, 0n, level);
+      expect(h.translate(VA52, 1, Access.READ)).toBe(`translation fault, level ${level}`);
+      expect(fsc(h)).toBe(want[level + 1]);
+    }
+  });
+
+  it('access flag and permission faults at every level that holds leaves (0 with DS, 1, 2, 3)', () => {
+    for (const level of [0, 1, 2, 3]) {
+      const leaf = (level === 3 ? PAGE : BLOCK) | (0x4800_0000n & ~((1n << leafShift(level)) - 1n));
+      let { h, tb } = setup();
+      tb.map(VA52, leaf, level);
+      expect(h.translate(VA52, 1, Access.READ)).toBe(`access flag fault, level ${level}`);
+      expect(fsc(h)).toBe(0b001000 | level);
+      ({ h, tb } = setup());
+      tb.map(VA52, leaf | AF | AP_RO, level);
+      expect(h.translate(VA52, 1, Access.WRITE)).toBe(`permission fault, level ${level}`);
+      expect(fsc(h)).toBe(0b001100 | level);
+    }
+  });
+
+  it('address size faults at levels -1..3: tables and leaves beyond a 40-bit IPS', () => {
+    const want = [0b101001, 0b000000, 0b000001, 0b000010, 0b000011];
+    for (let level = -1; level <= 3; level++) {
+      const { h, tb } = setup();
+      const beyond = 1n << 44n;
+      // A table descriptor at `level` (or a leaf at level 3) pointing at 2^44.
+      const desc = level === 3 ? beyond | AF | PAGE : beyond | TABLE;
+      if (level === -1) h.mem.write(T52 + Number((VA52 >> 48n) & 0xfn) * 8, desc);
+      else tb.map(VA52, desc, level);
+      h.set(SR.TCR_EL1, (TCR_52_DS & ~(7n << 32n)) | (2n << 32n));
+      expect(h.translate(VA52, 1, Access.READ)).toBe(`address size fault, level ${level}`);
+      expect(fsc(h)).toBe(want[level + 1]);
+    }
+  });
+
+  it('synchronous external aborts on the walk at levels 0..3 (a table in a hole), and at -1 (the TTBR)', () => {
+    const want = [0b010011, 0b010100, 0b010101, 0b010110, 0b010111];
+    for (let level = -1; level <= 3; level++) {
+      const { h, tb } = setup();
+      const hole = 0x1000_0000n; // below RAM
+      if (level === -1) h.set(SR.TTBR0_EL1, hole);
+      else if (level === 0) h.mem.write(T52 + Number((VA52 >> 48n) & 0xfn) * 8, hole | TABLE);
+      else tb.map(VA52, hole | TABLE, level - 1);
+      expect(h.translate(VA52, 1, Access.READ)).toBe(`external abort on walk fault, level ${level}`);
+      expect(fsc(h)).toBe(want[level + 1]);
+    }
+  });
+});
