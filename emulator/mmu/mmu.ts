@@ -208,7 +208,7 @@ export class Mmu {
       if (e) {
         if (this.checkStale && !(flags & TF.PROBE)) this.recheck(e, regime, lo, hi, s2on);
       } else {
-        e = this.fillStage1(p, regime, lo, hi, s2on, kind, vmid, (flags & TF.PROBE) !== 0);
+        e = this.fillStage1(p, regime, lo, hi, s2on, (flags & TF.PROBE) !== 0);
         if (!e) return false;
       }
     } else {
@@ -277,44 +277,54 @@ export class Mmu {
     return true;
   }
 
-  /** Walks stage 1 (and stage 2 of its output) for a TLB miss and caches the result. */
-  private fillStage1(
+  /** Walks stage 1 (and stage 2 of its output) for a TLB miss and caches the result, unless probing. */
+  private fillStage1(p: WalkParams, regime: Regime, lo: number, hi: number, s2on: boolean, probe: boolean): TlbEntry | undefined {
+    const e = this.walkStage1(p, regime, lo, hi, s2on, s2on, probe, this.fault);
+    if (e && !probe) {
+      this.tlb.insert(e);
+      if (e.steps) this.watch(e);
+    }
+    return e;
+  }
+
+  /**
+   * A stage-1 walk of VA (lo, hi), with stage 2 for the table addresses when
+   * `s2on` and for the output when `withS2`: the entry it makes, or
+   * undefined with `fault` set. `fresh` walks use no TLB entry at all.
+   */
+  private walkStage1(
     p: WalkParams,
     regime: Regime,
     lo: number,
     hi: number,
     s2on: boolean,
-    kind: TlbKind,
-    vmid: number,
-    probe: boolean,
+    withS2: boolean,
+    fresh: boolean,
+    fault: Fault,
   ): TlbEntry | undefined {
-    const f = this.fault;
     if (p.epd) {
-      f.set(FaultKind.TRANSLATION, 0, false);
+      fault.set(FaultKind.TRANSLATION, 0, false);
       return undefined;
     }
     if (p.setupFault === FaultKind.ADDRESS_SIZE) {
-      f.set(FaultKind.ADDRESS_SIZE, 0, false);
+      fault.set(FaultKind.ADDRESS_SIZE, 0, false);
       return undefined;
     }
-    const w = this.w1;
+    const w = fresh ? this.probeW1 : this.w1;
     w.steps = this.checkStale ? [] : null;
-    const ia = inputAddress(lo, hi, p.inputBits);
-    if (!walkTables(p, ia, false, s2on ? (probe ? this.s1ViaS2Fresh : this.s1ViaS2Tables) : this.physTables, w, f)) return undefined;
-    const e = this.stage1Entry(p, regime, w, lo, hi, kind, vmid);
-    if (s2on) {
+    const tables = s2on ? (fresh ? this.s1ViaS2Fresh : this.s1ViaS2Tables) : this.physTables;
+    if (!walkTables(p, inputAddress(lo, hi, p.inputBits), false, tables, w, fault)) return undefined;
+    const kind = regime as number as TlbKind;
+    const e = this.stage1Entry(p, regime, w, lo, hi, kind, regime === Regime.EL10 ? this.vmid() : 0);
+    if (withS2) {
       const ipa = w.oa + offsetIn(lo, hi, w.shift);
-      const s2 = this.s2Entry(ipa, f, false, !probe);
+      const s2 = this.s2Entry(ipa, fault, fresh, !fresh);
       if (!s2) {
-        f.ipa = ipa;
+        fault.ipa = ipa;
         return undefined;
       }
       this.combine(e, s2, ipa, lo, hi);
       if (e.steps && s2.steps) e.steps = e.steps.concat(s2.steps);
-    }
-    if (!probe) {
-      this.tlb.insert(e);
-      if (e.steps) this.watch(e);
     }
     return e;
   }
@@ -523,27 +533,11 @@ export class Mmu {
     }
     const select = regime === Regime.EL2 ? 0 : (hi >>> 23) & 1;
     const p = this.s1Params(regime, select);
-    if (p.setupFault === FaultKind.TRANSLATION || !vaInRange(lo, hi, p.inputBits, addressTop(sr, regime, hi), p.select) || p.epd) {
+    if (p.setupFault === FaultKind.TRANSLATION || !vaInRange(lo, hi, p.inputBits, addressTop(sr, regime, hi), p.select)) {
       fault.set(FaultKind.TRANSLATION, 0, false);
       return undefined;
     }
-    if (p.setupFault === FaultKind.ADDRESS_SIZE) {
-      fault.set(FaultKind.ADDRESS_SIZE, 0, false);
-      return undefined;
-    }
-    const w = this.probeW1;
-    w.steps = this.checkStale ? [] : null;
-    if (!walkTables(p, inputAddress(lo, hi, p.inputBits), false, s2on ? this.s1ViaS2Fresh : this.physTables, w, fault)) return undefined;
-    const kind = regime as number as TlbKind;
-    const e = this.stage1Entry(p, regime, w, lo, hi, kind, regime === Regime.EL10 ? this.vmid() : 0);
-    if (stage12 && s2on) {
-      const ipa = w.oa + offsetIn(lo, hi, w.shift);
-      const s2 = this.s2Entry(ipa, fault, true, false);
-      if (!s2) return undefined;
-      this.combine(e, s2, ipa, lo, hi);
-      if (e.steps && s2.steps) e.steps = e.steps.concat(s2.steps);
-    }
-    return e;
+    return this.walkStage1(p, regime, lo, hi, s2on, stage12 && s2on, true, fault);
   }
 
   /** Compares a cached stage-1 translation with the tables and reports a difference once per entry. */

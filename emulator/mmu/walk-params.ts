@@ -181,22 +181,27 @@ export function stage1Params(
     p.epd = ((tcrLo >>> 23) & 1) !== 0;
     ds = ((tcrHi >>> 27) & 1) !== 0;
   }
-  ds = ds && f.lpa2 && g !== 16;
+  sizes(p, g, ds && f.lpa2 && g !== 16, tsz, ps, f);
+  p.startLevel = s1StartLevel(g, p.inputBits);
+  p.startBits = p.inputBits - levelShift(g, p.startLevel);
+  if (p.setupFault === FaultKind.NONE) tableBase(p, ttbrLo, ttbrHi, ps);
+}
+
+/**
+ * Granule, DS, input size and output size common to both stages.
+ * Out-of-range TxSZ is IMPLEMENTATION DEFINED between a level-0 translation
+ * fault and using the nearest bound; nvlab faults (required below the
+ * minimum with FEAT_LVA, and what QEMU does).
+ */
+function sizes(p: WalkParams, g: GranuleShift, ds: boolean, tsz: number, ps: number, f: TranslationFeatures): void {
   p.granule = g;
   p.ds = ds;
   p.lpa = f.lpa;
   const { min, max } = txszBounds(g, ds, f);
-  // Out-of-range TxSZ: IMPLEMENTATION DEFINED between a level-0 translation
-  // fault and using the nearest bound; nvlab faults (required below the
-  // minimum with FEAT_LVA, and what QEMU does).
   if (tsz < min || tsz > max) p.setupFault = FaultKind.TRANSLATION;
-  tsz = Math.min(Math.max(tsz, min), max);
-  p.inputBits = 64 - tsz;
-  p.startLevel = s1StartLevel(g, p.inputBits);
-  p.startBits = p.inputBits - levelShift(g, p.startLevel);
+  p.inputBits = 64 - Math.min(Math.max(tsz, min), max);
   p.oaBits = outputBits(ps, g, ds, f);
   p.fmt = oaFormat(g, ds, f);
-  if (p.setupFault === FaultKind.NONE) tableBase(p, ttbrLo, ttbrHi, ps);
 }
 
 /** Reserved TG values select an IMPLEMENTATION DEFINED granule: nvlab takes 4KB, the smallest, as QEMU does. */
@@ -216,21 +221,12 @@ export function stage2Params(p: WalkParams, vtcrLo: number, vtcrHi: number, vttb
   p.select = 0;
   p.hpd = false;
   p.epd = false;
-  let tsz = vtcrLo & 63;
   const g = granuleOrDefault((vtcrLo >>> 14) & 3, false);
   const ps = (vtcrLo >>> 16) & 7;
   const ds = (vtcrHi & 1) !== 0 && f.lpa2 && g !== 16;
   const sl0 = (vtcrLo >>> 6) & 3;
   const sl2 = (vtcrHi >>> 1) & 1;
-  p.granule = g;
-  p.ds = ds;
-  p.lpa = f.lpa;
-  const { min, max } = txszBounds(g, ds, f);
-  if (tsz < min || tsz > max) p.setupFault = FaultKind.TRANSLATION;
-  tsz = Math.min(Math.max(tsz, min), max);
-  p.inputBits = 64 - tsz;
-  p.oaBits = outputBits(ps, g, ds, f);
-  p.fmt = oaFormat(g, ds, f);
+  sizes(p, g, ds, vtcrLo & 63, ps, f);
   let level: number;
   if (ds && g === 12 && sl2) {
     if (sl0 !== 0) p.setupFault = FaultKind.TRANSLATION;
