@@ -147,14 +147,25 @@ export function flatDataIsDevice(cpu: Cpu): boolean {
   return true;
 }
 
-/** The MMU flags for a data access: unprivileged (LDTR/STTR) or PAN, and alignment. */
+/**
+ * The MMU flags for a data access: alignment, and how privilege applies.
+ * LDTR/STTR check EL0 permissions at EL1 (unless HCR_EL2.{NV,NV1} = {1,1},
+ * where a guest hypervisor's EL1 stands in for EL2) and at EL2 in the host
+ * ({E2H,TGE} = {1,1}), unless PSTATE.UAO. PSTATE.PAN applies to privileged
+ * accesses in the regimes that have EL0: EL1&0, and EL2&0 (E2H = 1).
+ */
 function accessFlags(cpu: Cpu, acc: number, unaligned: boolean): number {
   let f = unaligned ? TF.UNALIGNED : 0;
   const el = cpu.el;
-  const privWithEl0 = el === 1 || (el === 2 && inHost(cpu));
-  if (!privWithEl0) return f;
-  if (acc & ACC_UNPRIV && !cpu.uao) f |= TF.UNPRIV;
-  else if (cpu.pan) f |= TF.PAN;
+  if (el === 0) return f;
+  const hcrHi = cpu.sr.hi[SR.HCR_EL2]!;
+  const e2h = (hcrHi & (1 << (34 - 32))) !== 0;
+  if (el === 2 && !e2h) return f;
+  if (acc & ACC_UNPRIV && !cpu.uao) {
+    const nvNv1 = (hcrHi & (3 << (42 - 32))) === 3 << (42 - 32);
+    if (el === 1 ? !nvNv1 : inHost(cpu)) return f | TF.UNPRIV;
+  }
+  if (cpu.pan) f |= TF.PAN;
   return f;
 }
 
