@@ -208,7 +208,7 @@ export class Mmu {
       if (e) {
         if (this.checkStale && !(flags & TF.PROBE)) this.recheck(e, regime, lo, hi, s2on);
       } else {
-        e = this.fillStage1(p, regime, lo, hi, s2on, (flags & TF.PROBE) !== 0);
+        e = this.fillStage1(p, regime, lo, hi, s2on, (flags & TF.PROBE) !== 0, access, user, flags);
         if (!e) return false;
       }
     } else {
@@ -237,54 +237,96 @@ export class Mmu {
     return stage1Enabled(this.sr, regime) || stage2Enabled(this.sr, regime);
   }
 
-  /** Permission and memory-type checks on a translation, in the Arm ARM's order. */
+  /**
+   * Permission and memory-type checks on a translation, in the Arm ARM's
+   * order (AArch64.FullTranslate): stage 1's alignment and permission
+   * checks, then stage 2's.
+   */
   private check(e: TlbEntry, lo: number, hi: number, el: number, access: Access, user: boolean, flags: number, s2on: boolean): boolean {
-    const f = this.fault;
-    const perm = e.perm;
-    const unaligned = (flags & TF.UNALIGNED) !== 0 && access !== Access.EXEC;
-    // Stage 1 off (a stage-2-only entry): data accesses are Device-nGnRnE unless HCR_EL2.DC.
-    const s1device = e.kind === TlbKind.S2 ? !defaultCacheable(this.sr) : e.device;
-    if (e.kind !== TlbKind.S2) {
-      if (unaligned && s1device) {
-        f.set(FaultKind.ALIGNMENT, e.level, false);
-        return false;
-      }
-      const panBlocks = (flags & TF.PAN) !== 0 && !user && access !== Access.EXEC && (perm & P_EL0_ACCESSIBLE) !== 0;
-      if (panBlocks || (perm & stage1Need(access, user)) === 0) {
-        f.set(FaultKind.PERMISSION, e.level, false);
-        return false;
-      }
-    } else if (unaligned && s1device) {
-      f.set(FaultKind.ALIGNMENT, 0, false);
-      return false;
-    }
-    if (s2on) {
-      const ipa = e.ipa + offsetIn(lo, hi, e.shift);
-      if (unaligned && e.s2device) {
-        f.set(FaultKind.ALIGNMENT, e.s2level, true);
-        f.ipa = ipa;
-        return false;
-      }
-      if ((perm & stage2Need(access, el === 0)) === 0) {
-        f.set(FaultKind.PERMISSION, e.s2level, true);
-        f.ipa = ipa;
-        return false;
-      }
-    }
+    if (!this.checkStage1(e, access, user, flags)) return false;
+    if (s2on && !this.checkStage2(e, lo, hi, el, access, flags)) return false;
     this.pa = e.pa + offsetIn(lo, hi, e.shift);
     this.entry = e;
-    this.device = (access !== Access.EXEC && s1device) || e.s2device;
+    this.device = (access !== Access.EXEC && this.stage1Device(e)) || e.s2device;
     return true;
   }
 
-  /** Walks stage 1 (and stage 2 of its output) for a TLB miss and caches the result, unless probing. */
-  private fillStage1(p: WalkParams, regime: Regime, lo: number, hi: number, s2on: boolean, probe: boolean): TlbEntry | undefined {
-    const e = this.walkStage1(p, regime, lo, hi, s2on, s2on, probe, this.fault);
-    if (e && !probe) {
+  /** Stage-1 Device memory; with stage 1 off (a stage-2-only entry) data is Device-nGnRnE unless HCR_EL2.DC. */
+  private stage1Device(e: TlbEntry): boolean {
+    return e.kind === TlbKind.S2 ? !defaultCacheable(this.sr) : e.device;
+  }
+
+  private checkStage1(e: TlbEntry, access: Access, user: boolean, flags: number): boolean {
+    const f = this.fault;
+    const unaligned = (flags & TF.UNALIGNED) !== 0 && access !== Access.EXEC;
+    if (unaligned && this.stage1Device(e)) {
+      f.set(FaultKind.ALIGNMENT, e.kind === TlbKind.S2 ? 0 : e.level, false);
+      return false;
+    }
+    if (e.kind === TlbKind.S2) return true;
+    const perm = e.perm;
+    const panBlocks = (flags & TF.PAN) !== 0 && !user && access !== Access.EXEC && (perm & P_EL0_ACCESSIBLE) !== 0;
+    if (panBlocks || (perm & stage1Need(access, user)) === 0) {
+      f.set(FaultKind.PERMISSION, e.level, false);
+      return false;
+    }
+    return true;
+  }
+
+  private checkStage2(e: TlbEntry, lo: number, hi: number, el: number, access: Access, flags: number): boolean {
+    const f = this.fault;
+    const unaligned = (flags & TF.UNALIGNED) !== 0 && access !== Access.EXEC;
+    const ipa = e.ipa + offsetIn(lo, hi, e.shift);
+    if (unaligned && e.s2device) {
+      f.set(FaultKind.ALIGNMENT, e.s2level, true);
+      f.ipa = ipa;
+      return false;
+    }
+    if ((e.perm & stage2Need(access, el === 0)) === 0) {
+      f.set(FaultKind.PERMISSION, e.s2level, true);
+      f.ipa = ipa;
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A TLB miss: walk stage 1, check its permissions (a stage-1 fault ranks
+   * above anything stage 2 could say about the output), then translate the
+   * output through stage 2 and cache the combination, unless probing.
+   */
+  private fillStage1(
+    p: WalkParams,
+    regime: Regime,
+    lo: number,
+    hi: number,
+    s2on: boolean,
+    probe: boolean,
+    access: Access,
+    user: boolean,
+    flags: number,
+  ): TlbEntry | undefined {
+    const e = this.walkStage1(p, regime, lo, hi, s2on, false, probe, this.fault);
+    if (!e || !this.checkStage1(e, access, user, flags)) return undefined;
+    if (s2on && !this.addStage2(e, lo, hi, probe, this.fault)) return undefined;
+    if (!probe) {
       this.tlb.insert(e);
       if (e.steps) this.watch(e);
     }
     return e;
+  }
+
+  /** Translates a stage-1 entry's output through stage 2 and merges the result into it. */
+  private addStage2(e: TlbEntry, lo: number, hi: number, fresh: boolean, fault: Fault): boolean {
+    const ipa = e.pa + offsetIn(lo, hi, e.shift);
+    const s2 = this.s2Entry(ipa, fault, fresh, !fresh);
+    if (!s2) {
+      fault.ipa = ipa;
+      return false;
+    }
+    this.combine(e, s2, ipa, lo, hi);
+    if (e.steps && s2.steps) e.steps = e.steps.concat(s2.steps);
+    return true;
   }
 
   /**
@@ -316,16 +358,7 @@ export class Mmu {
     if (!walkTables(p, inputAddress(lo, hi, p.inputBits), false, tables, w, fault)) return undefined;
     const kind = regime as number as TlbKind;
     const e = this.stage1Entry(p, regime, w, lo, hi, kind, regime === Regime.EL10 ? this.vmid() : 0);
-    if (withS2) {
-      const ipa = w.oa + offsetIn(lo, hi, w.shift);
-      const s2 = this.s2Entry(ipa, fault, fresh, !fresh);
-      if (!s2) {
-        fault.ipa = ipa;
-        return undefined;
-      }
-      this.combine(e, s2, ipa, lo, hi);
-      if (e.steps && s2.steps) e.steps = e.steps.concat(s2.steps);
-    }
+    if (withS2 && !this.addStage2(e, lo, hi, fresh, fault)) return undefined;
     return e;
   }
 
@@ -467,13 +500,12 @@ export class Mmu {
     const regime = regimeForEl(this.sr, el);
     const f = this.fault;
     const s2on = stage12 && stage2Enabled(this.sr, regime);
-    const e = this.freshTranslation(lo, hi, regime, stage12, f);
-    let ok = e !== undefined;
-    if (e && access !== undefined) {
-      // Only AT S1E1RP/WP honour PSTATE.PAN; AT at EL0's regime checks EL0 permissions.
-      const flags = pan ? TF.PAN : 0;
-      ok = this.check(e, lo, hi, el, access, el === 0, flags, s2on);
-    }
+    // Stage 1 first, with its permission check, then stage 2 of the output.
+    const e = this.freshTranslation(lo, hi, regime, false, f);
+    // Only AT S1E1RP/WP honour PSTATE.PAN; AT at EL0's regime checks EL0 permissions.
+    const flags = pan ? TF.PAN : 0;
+    let ok = e !== undefined && (access === undefined || this.checkStage1(e, access, el === 0, flags));
+    if (ok && s2on) ok = this.addStage2(e!, lo, hi, true, f) && (access === undefined || this.checkStage2(e!, lo, hi, el, access, flags));
     if (ok) {
       const pa = e!.pa + offsetIn(lo, hi, e!.shift);
       const page = pa - (pa % 4096);

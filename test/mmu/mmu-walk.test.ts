@@ -201,6 +201,17 @@ describe('stage 2', () => {
     expect(h.translate(VA | 0x10n, 1, Access.WRITE)).toBe('permission fault, level 3, stage 2 @ipa 0x50000010');
   });
 
+  it('checks stage-1 permissions before stage 2 translates the output (AArch64.FullTranslate)', () => {
+    const h = new Harness();
+    el1(h);
+    const st2 = s2(h);
+    map4k(h.mem, T, VA, 0x5000_0000n, AF | AP_RO);
+    for (let i = 0; i < 4; i++) st2.map(BigInt(T + i * 0x1000), BigInt(T + i * 0x1000) | NORMAL_RO);
+    // The IPA is unmapped at stage 2, but the write fails at stage 1 first.
+    expect(h.translate(VA, 1, Access.WRITE)).toBe('permission fault, level 3');
+    expect(h.translate(VA, 1, Access.READ)).toBe('translation fault, level 2, stage 2 @ipa 0x50000000');
+  });
+
   it('reports a stage-2 fault on the stage-1 walk (S1PTW) with the descriptor IPA', () => {
     const h = new Harness();
     el1(h);
