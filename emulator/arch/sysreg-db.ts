@@ -612,10 +612,15 @@ function editDistance(a: string, b: string, limit: number): number {
 
 /** Up to `max` known names closest to `name` by edit distance (case-insensitive), nearest first. */
 export function suggestSysregNames(name: string, max = 5): readonly string[] {
+  return closestNames(name, theDb().names, max);
+}
+
+/** Up to `max` of `names` closest to `name` by edit distance (case-insensitive), nearest first. */
+export function closestNames(name: string, names: Iterable<string>, max = 5): readonly string[] {
   const k = nameKey(name);
   const limit = Math.max(2, Math.floor(k.length / 3));
   const scored: [number, string][] = [];
-  for (const n of theDb().names) {
+  for (const n of names) {
     const d = editDistance(k, nameKey(n), limit);
     if (d <= limit) scored.push([d, n]);
   }

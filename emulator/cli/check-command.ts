@@ -1,0 +1,60 @@
+/**
+ * `nvlab check FILE.traps... [--json]`: parse and check trap tables, print
+ * every diagnostic as `file:line:col: severity: message` (or JSON), exit 1
+ * when there are errors, 2 when a file cannot be read.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_PROFILE } from '../arch/cpu-profile.js';
+import { checkTraps } from '../traps/checker.js';
+import { type Diagnostic, formatDiagnostic } from '../traps/source.js';
+
+export const CHECK_USAGE = 'nvlab check [--json] [--no-architecture] FILE.traps...';
+
+const readText = (path: string): string | null => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+export function cmdCheck(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  let json = false;
+  let architecture = true;
+  const files: string[] = [];
+  for (const a of argv) {
+    if (a === '--json') json = true;
+    else if (a === '--no-architecture') architecture = false;
+    else if (a === '-h' || a === '--help') {
+      out(`usage: ${CHECK_USAGE}\n\n  --json             print the diagnostics as a JSON array\n  --no-architecture  skip the comparison with Arm's access rules\n\nExit status: 0 without errors (warnings allowed), 1 with errors, 2 when a file cannot be read.\n`);
+      return 0;
+    } else if (a.startsWith('-')) {
+      err(`nvlab: check: unknown option ${a} (usage: ${CHECK_USAGE})\n`);
+      return 2;
+    } else files.push(a);
+  }
+  if (files.length === 0) {
+    err(`nvlab: check: no trap table given (usage: ${CHECK_USAGE})\n`);
+    return 2;
+  }
+  const all: Diagnostic[] = [];
+  for (const f of files) {
+    const text = readText(f);
+    if (text === null) {
+      err(`nvlab: check: cannot read ${f}\n`);
+      return 2;
+    }
+    const r = checkTraps(text, f, {
+      readFile: readText,
+      resolve: (from, path) => resolve(dirname(from), path),
+      features: (feat) => DEFAULT_PROFILE.features.has(feat),
+      architecture,
+    });
+    all.push(...r.diagnostics);
+  }
+  all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.offset - b.range.start.offset));
+  if (json) out(JSON.stringify(all, null, 2) + '\n');
+  else for (const d of all) out(formatDiagnostic(d) + '\n');
+  return all.some((d) => d.severity === 'error') ? 1 : 0;
+}

@@ -1,0 +1,85 @@
+/**
+ * Built-in conditions: trap controls that no mask and value on one register
+ * can express, named in `.traps` files as `when builtin NAME`. Each says
+ * which fields it reads (for the architecture check and the editor) and
+ * decides from the guest hypervisor's virtual EL2 registers and the trapped
+ * encoding whether the control holds.
+ */
+import { SR } from '../arch/generated/sysreg-rules.js';
+
+/** Registers by SR slot, as 32-bit halves (the CPU's layout). */
+export interface RegisterFile {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+}
+
+export interface BuiltinCondition {
+  readonly name: string;
+  readonly description: string;
+  /** REGISTER.FIELD names the evaluator reads. */
+  readonly fields: readonly string[];
+  /** Terms whose presence in an access rule's trap condition shows the architecture traps with this control. */
+  readonly ruleTerms: readonly string[];
+  holds(regs: RegisterFile, key: number): boolean;
+}
+
+const e2h = (r: RegisterFile): boolean => (r.hi[SR.HCR_EL2]! & (1 << (34 - 32))) !== 0;
+
+/** CNTHCTL_EL2 bit `e2h0` with E2H = 0, bit `e2h1` with E2H = 1 (the same control under two layouts). */
+const cnthctlBit = (r: RegisterFile, e2h0: number, e2h1: number): number => (r.lo[SR.CNTHCTL_EL2]! >>> (e2h(r) ? e2h1 : e2h0)) & 1;
+
+/** The counter number n of PMEVCNTR<n>_EL0 / PMEVTYPER<n>_EL0 (CRm[1:0]:op2), or PMSELR_EL0.SEL for PMXEV*. */
+function counterIndex(r: RegisterFile, key: number): number {
+  const crm = (key >>> 3) & 15;
+  const op2 = key & 7;
+  // op0 = 3, op1 = 3, CRn = 14, CRm = 0b10xx (PMEVCNTR<n>) or 0b11xx (PMEVTYPER<n>).
+  if (key >>> 7 === ((3 << 7) | (3 << 4) | 14) && crm >>> 2 >= 2) return ((crm & 3) << 3) | op2;
+  return r.lo[SR.PMSELR_EL0]! & 31;
+}
+
+export const BUILTINS: ReadonlyMap<string, BuiltinCondition> = new Map(
+  [
+    {
+      name: 'cnthctl_el1pcten',
+      description: 'EL1 physical counter access is not enabled: CNTHCTL_EL2.EL1PCTEN, bit 0 with E2H = 0, bit 10 with E2H = 1, is 0',
+      fields: ['CNTHCTL_EL2.EL1PCTEN'],
+      ruleTerms: ['CNTHCTL_EL2.EL1PCTEN'],
+      holds: (r: RegisterFile) => cnthctlBit(r, 0, 10) === 0,
+    },
+    {
+      name: 'cnthctl_el1pten',
+      description: 'EL1 physical timer access is not enabled: CNTHCTL_EL2.EL1PCEN (bit 1, E2H = 0) or EL1PTEN (bit 11, E2H = 1) is 0',
+      fields: ['CNTHCTL_EL2.EL1PTEN', 'CNTHCTL_EL2.EL1PCEN'],
+      ruleTerms: ['CNTHCTL_EL2.EL1PTEN', 'CNTHCTL_EL2.EL1PCEN'],
+      holds: (r: RegisterFile) => cnthctlBit(r, 1, 11) === 0,
+    },
+    {
+      name: 'cnthctl_el1nvpct',
+      description: 'FEAT_ECV: EL1 and EL0 accesses to the physical timer registers trap: CNTHCTL_EL2.EL1NVPCT (bit 13) is 1',
+      fields: ['CNTHCTL_EL2.EL1NVPCT'],
+      ruleTerms: ['CNTHCTL_EL2.EL1NVPCT'],
+      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 13) & 1) === 1,
+    },
+    {
+      name: 'cnthctl_el1nvvct',
+      description: 'FEAT_ECV: EL1 and EL0 accesses to the virtual timer registers trap: CNTHCTL_EL2.EL1NVVCT (bit 14) is 1',
+      fields: ['CNTHCTL_EL2.EL1NVVCT'],
+      ruleTerms: ['CNTHCTL_EL2.EL1NVVCT'],
+      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 14) & 1) === 1,
+    },
+    {
+      name: 'cptr_tta',
+      description: 'trace register accesses trap: CPTR_EL2.TTA, bit 20 with E2H = 0, bit 28 with E2H = 1, is 1',
+      fields: ['CPTR_EL2.TTA'],
+      ruleTerms: ['CPTR_EL2.TTA'],
+      holds: (r: RegisterFile) => ((r.lo[SR.CPTR_EL2]! >>> (e2h(r) ? 28 : 20)) & 1) === 1,
+    },
+    {
+      name: 'mdcr_hpmn',
+      description: 'the event counter accessed (n of PMEVCNTR<n>_EL0/PMEVTYPER<n>_EL0, or PMSELR_EL0.SEL) is reserved for EL2: n >= MDCR_EL2.HPMN',
+      fields: ['MDCR_EL2.HPMN'],
+      ruleTerms: ['GetNumEventCountersAccessible()', 'MDCR_EL2.HPMN'],
+      holds: (r: RegisterFile, key: number) => counterIndex(r, key) >= (r.lo[SR.MDCR_EL2]! & 31),
+    },
+  ].map((b) => [b.name, b]),
+);

@@ -1,0 +1,726 @@
+/**
+ * The trap-table checker: resolves every name in a parsed `.traps` file (and
+ * its includes) against Arm's system-register database, reports what is
+ * wrong with a precise range, and produces the checked table the compiler
+ * turns into runtime lookups. Diagnostics are listed in
+ * docs/trap-language.md; their `code`s are stable.
+ */
+import { SR } from '../arch/generated/sysreg-rules.js';
+import {
+  closestNames,
+  conditionText,
+  evalCondition,
+  findSysreg,
+  possibleLayouts,
+  lookupSysreg,
+  suggestSysregNames,
+  sysregFields,
+  sysregKeyFields,
+  type Sysreg,
+  type SysregProfile,
+} from '../arch/sysreg-db.js';
+import { directionOf, encodingFacts, encodingsTrappedBy, rulesFor, type Direction, type EncodingFacts } from './architecture.js';
+import type { Access, CombineItem, ControlItem, EncodingLit, FieldTest, FineTrapItem, Item, Name, Target, TrapItem } from './ast.js';
+import { BUILTINS, type BuiltinCondition } from './builtins.js';
+import { parseTraps, type ParseResult } from './parser.js';
+import type { Diagnostic, Range, RelatedLocation, Severity } from './source.js';
+
+/** A field test compiled to mask and value over one register's 32-bit halves. */
+export interface CompiledTest {
+  readonly register: string;
+  readonly slot: number;
+  readonly maskLo: number;
+  readonly maskHi: number;
+  readonly valueLo: number;
+  readonly valueHi: number;
+}
+
+export interface ControlDef {
+  readonly kind: 'control';
+  readonly name: string;
+  readonly access: Access;
+  readonly hostEl0: boolean;
+  /** Field tests (all must hold), or a built-in evaluator. */
+  readonly tests: readonly CompiledTest[];
+  readonly builtin: BuiltinCondition | null;
+  /** REG.FIELD → tested value (undefined for raw bit ranges and built-ins), for the architecture check. */
+  readonly fields: ReadonlyMap<string, number | undefined>;
+  /** Some test names raw bits: no architecture check is possible. */
+  readonly rawBits: boolean;
+  readonly item: ControlItem;
+  readonly file: string;
+}
+
+export interface CombineDef {
+  readonly kind: 'combine';
+  readonly name: string;
+  readonly members: readonly ControlDef[];
+  readonly item: CombineItem;
+  readonly file: string;
+}
+
+export interface TrapMapping {
+  readonly from: number;
+  readonly to: number;
+  readonly def: ControlDef | CombineDef;
+  readonly item: TrapItem;
+  readonly file: string;
+  readonly range: Range;
+}
+
+/** One direction of a fine-grained trap: the register and the bit position it tests. */
+export interface FineBit {
+  readonly register: string;
+  readonly slot: number;
+  readonly bit: number;
+}
+
+export interface FineMapping {
+  readonly from: number;
+  readonly to: number;
+  readonly read: FineBit | null;
+  readonly write: FineBit | null;
+  readonly bitName: string;
+  readonly polarity: 0 | 1;
+  readonly unless: CompiledTest | null;
+  readonly item: FineTrapItem;
+  readonly file: string;
+  readonly range: Range;
+}
+
+export interface CheckedTable {
+  readonly controls: ReadonlyMap<string, ControlDef | CombineDef>;
+  readonly traps: readonly TrapMapping[];
+  readonly fineTraps: readonly FineMapping[];
+}
+
+export interface CheckOptions {
+  /** Reads an include; null when it cannot be read. Without it, includes are errors. */
+  readonly readFile?: (path: string) => string | null;
+  /** Resolves an include path against the including file (default: its directory). */
+  readonly resolve?: (from: string, path: string) => string;
+  /** The CPU profile's features, for fields that exist only with features it lacks. */
+  readonly features?: (feature: string) => boolean;
+  /** Compare the table with Arm's access rules (default true). */
+  readonly architecture?: boolean;
+}
+
+export interface CheckResult {
+  readonly files: readonly ParseResult[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly table: CheckedTable;
+}
+
+/** Read/write pairs of fine-grained trap registers, and the single registers. */
+const FGT_GROUPS: ReadonlyMap<string, { read: string | null; write: string | null }> = new Map([
+  ['HFGxTR_EL2', { read: 'HFGRTR_EL2', write: 'HFGWTR_EL2' }],
+  ['HFGxTR2_EL2', { read: 'HFGRTR2_EL2', write: 'HFGWTR2_EL2' }],
+  ['HDFGxTR_EL2', { read: 'HDFGRTR_EL2', write: 'HDFGWTR_EL2' }],
+  ['HDFGxTR2_EL2', { read: 'HDFGRTR2_EL2', write: 'HDFGWTR2_EL2' }],
+  ['HFGITR_EL2', { read: 'HFGITR_EL2', write: 'HFGITR_EL2' }],
+  ['HFGITR2_EL2', { read: 'HFGITR2_EL2', write: 'HFGITR2_EL2' }],
+  ['HAFGRTR_EL2', { read: 'HAFGRTR_EL2', write: null }],
+  ['HFGRTR_EL2', { read: 'HFGRTR_EL2', write: null }],
+  ['HFGWTR_EL2', { read: null, write: 'HFGWTR_EL2' }],
+  ['HFGRTR2_EL2', { read: 'HFGRTR2_EL2', write: null }],
+  ['HFGWTR2_EL2', { read: null, write: 'HFGWTR2_EL2' }],
+  ['HDFGRTR_EL2', { read: 'HDFGRTR_EL2', write: null }],
+  ['HDFGWTR_EL2', { read: null, write: 'HDFGWTR_EL2' }],
+  ['HDFGRTR2_EL2', { read: 'HDFGRTR2_EL2', write: null }],
+  ['HDFGWTR2_EL2', { read: null, write: 'HDFGWTR2_EL2' }],
+]);
+
+const ARCH: SysregProfile = { features: () => true };
+const SLOTS = SR as unknown as Record<string, number>;
+
+const nameKey = (s: string): string => s.trim().toUpperCase().replace(/[\s_]+/g, '_');
+const encodingText = (key: number): string => {
+  const f = sysregKeyFields(key);
+  return `(${f.op0}, ${f.op1}, ${f.crn}, ${f.crm}, ${f.op2})`;
+};
+
+/** A readable name for an encoding: the register or instruction there, else the tuple. */
+export function encodingLabel(key: number): string {
+  const named = encodingFacts(key).find((f) => f.mask === 0xffff);
+  return named ? named.name : encodingText(key);
+}
+
+function halves(v: bigint): [number, number] {
+  return [Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0];
+}
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly files: ParseResult[] = [];
+  private readonly controls = new Map<string, ControlDef | CombineDef>();
+  private readonly definedAt = new Map<string, { file: string; range: Range }>();
+  private readonly used = new Set<string>();
+  private readonly traps: TrapMapping[] = [];
+  private readonly fine: FineMapping[] = [];
+  private readonly features: (f: string) => boolean;
+
+  constructor(private readonly opts: CheckOptions) {
+    this.features = opts.features ?? (() => true);
+  }
+
+  report(file: string, range: Range, severity: Severity, code: string, message: string, extra: Partial<Pick<Diagnostic, 'related' | 'fix'>> = {}): void {
+    this.diagnostics.push({ file, range, severity, code, message, ...extra });
+  }
+
+  // ---- files and includes ---------------------------------------------------------------
+
+  load(text: string, file: string, stack: string[], seen: Set<string>): void {
+    const parsed = parseTraps(text, file);
+    this.files.push(parsed);
+    this.diagnostics.push(...parsed.diagnostics);
+    seen.add(file);
+    for (const item of parsed.items) {
+      if (item.kind !== 'include') continue;
+      const path = (this.opts.resolve ?? defaultResolve)(file, item.path);
+      if (stack.includes(path)) {
+        this.report(file, item.pathRange, 'error', 'include-loop', `including "${item.path}" makes a loop: ${[...stack, path].join(' -> ')}`);
+        continue;
+      }
+      if (seen.has(path)) continue;
+      const t = this.opts.readFile?.(path) ?? null;
+      if (t === null) {
+        this.report(file, item.pathRange, 'error', 'include-unreadable', `cannot read the included file "${item.path}" (${path})`);
+        continue;
+      }
+      this.load(t, path, [...stack, path], seen);
+    }
+  }
+
+  // ---- pass 1: definitions --------------------------------------------------------------
+
+  defineAll(): void {
+    for (const p of this.files) for (const item of p.items) if (item.kind === 'control') this.defineControl(item, p.file);
+    for (const p of this.files) for (const item of p.items) if (item.kind === 'combine') this.defineCombine(item, p.file);
+  }
+
+  private claimName(n: Name, file: string): boolean {
+    const prev = this.definedAt.get(n.text);
+    if (prev) {
+      this.report(file, n.range, 'error', 'duplicate-name', `'${n.text}' is already defined`, {
+        related: [{ file: prev.file, range: prev.range, message: `'${n.text}' is defined here` }],
+      });
+      return false;
+    }
+    this.definedAt.set(n.text, { file, range: n.range });
+    return true;
+  }
+
+  private defineControl(item: ControlItem, file: string): void {
+    if (!this.claimName(item.name, file)) return;
+    const tests: CompiledTest[] = [];
+    const fields = new Map<string, number | undefined>();
+    let builtin: BuiltinCondition | null = null;
+    let rawBits = false;
+    let ok = true;
+    if (item.condition.kind === 'builtin') {
+      builtin = BUILTINS.get(item.condition.name.text) ?? null;
+      if (!builtin) {
+        ok = false;
+        this.report(file, item.condition.name.range, 'error', 'unknown-builtin', `unknown built-in condition '${item.condition.name.text}' (there are ${[...BUILTINS.keys()].join(', ')})`);
+      } else {
+        for (const f of builtin.fields) fields.set(f, undefined);
+      }
+    } else {
+      for (const t of item.condition.tests) {
+        const c = this.compileTest(t, file, 'control');
+        if (!c) {
+          ok = false;
+          continue;
+        }
+        tests.push(c.test);
+        if (c.field) fields.set(c.field, c.value);
+        else rawBits = true;
+      }
+    }
+    if (!ok) {
+      // Keep the name defined (so uses do not cascade into "unknown control") but unusable.
+      this.controls.set(item.name.text, { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests: [], builtin: null, fields: new Map(), rawBits: true, item, file });
+      return;
+    }
+    this.controls.set(item.name.text, { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests, builtin, fields, rawBits, item, file });
+  }
+
+  private defineCombine(item: CombineItem, file: string): void {
+    if (!this.claimName(item.name, file)) return;
+    const members: ControlDef[] = [];
+    for (const m of item.members) {
+      const d = this.controls.get(m.text);
+      if (!d) {
+        this.unknownControl(m, file);
+        continue;
+      }
+      this.used.add(m.text);
+      if (d.kind === 'combine') {
+        this.report(file, m.range, 'error', 'nested-combination', `'${m.text}' is a combination: a combination lists controls only`, {
+          related: [{ file: d.file, range: d.item.name.range, message: `'${m.text}' is defined here` }],
+        });
+        continue;
+      }
+      if (members.includes(d)) {
+        this.report(file, m.range, 'warning', 'duplicate-member', `'${m.text}' is listed twice in '${item.name.text}'`);
+        continue;
+      }
+      members.push(d);
+    }
+    this.controls.set(item.name.text, { kind: 'combine', name: item.name.text, members, item, file });
+  }
+
+  private unknownControl(n: Name, file: string): void {
+    const near = closestNames(n.text, this.controls.keys(), 3);
+    this.report(file, n.range, 'error', 'unknown-control', `unknown control '${n.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+  }
+
+  // ---- register fields -------------------------------------------------------------------
+
+  private register(n: Name, file: string, role: 'control' | 'fgt' | 'unless'): Sysreg | null {
+    const m = findSysreg(n.text);
+    if (!m || nameKey(m.register.name) !== nameKey(n.text)) {
+      const near = suggestSysregNames(n.text, 3);
+      this.report(file, n.range, 'error', 'unknown-register', `unknown register '${n.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+      return null;
+    }
+    if (role !== 'fgt' && !/_EL2$/.test(m.register.name)) {
+      this.report(file, n.range, 'error', 'not-el2-register', `'${n.text}' is not an EL2 register: trap controls test the guest hypervisor's virtual EL2 registers`);
+      return null;
+    }
+    if (SLOTS[m.register.name] === undefined) {
+      this.report(file, n.range, 'error', 'no-storage', `nvlab keeps no state for '${n.text}', so a control cannot test it`);
+      return null;
+    }
+    return m.register;
+  }
+
+  /**
+   * The bit positions of REG.FIELD: one [msb, lsb] when the field sits at
+   * the same place in every layout; null (after reporting) otherwise.
+   */
+  private fieldBits(reg: Sysreg, field: Name, file: string, what: string): { msb: number; lsb: number } | null {
+    const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === field.text);
+    if (rows.length === 0) {
+      const near = closestNames(field.text, fieldNames(reg), 4);
+      this.report(file, field.range, 'error', 'unknown-field', `${reg.name} has no field '${field.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+      return null;
+    }
+    const positions = new Set(rows.map((r) => `${r.msb}:${r.lsb}`));
+    if (positions.size > 1) {
+      const where = possibleLayouts(reg, ARCH)
+        .map((l) => {
+          const f = l.fields.find((x) => x.name === field.text);
+          return f ? `${bitsText(f.msb, f.lsb)} ${l.condition ? `when ${conditionText(l.condition)}` : 'otherwise'}` : null;
+        })
+        .filter((x) => x !== null)
+        .join(', ');
+      this.report(file, field.range, 'error', 'field-moves', `${reg.name}.${field.text} moves between layouts (${where}): ${what} cannot be one mask and value; use a built-in condition`);
+      return null;
+    }
+    // A field the CPU profile does not have: the test can never see it set.
+    if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+      const needs = rows.map((r) => r.condition.replace(/`/g, '')).join(' or ');
+      this.report(file, field.range, 'warning', 'res0-on-profile', `${reg.name}.${field.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it reads as 0 here`);
+    }
+    return { msb: rows[0]!.msb, lsb: rows[0]!.lsb };
+  }
+
+  private compileTest(t: FieldTest, file: string, role: 'control' | 'unless'): { test: CompiledTest; field: string | null; value: number } | null {
+    const reg = this.register(t.register, file, role);
+    if (!reg) return null;
+    let msb: number;
+    let lsb: number;
+    let label: string;
+    if (t.field) {
+      const b = this.fieldBits(reg, t.field, file, 'a test of it');
+      if (!b) return null;
+      ({ msb, lsb } = b);
+      label = `${reg.name}.${t.field.text}`;
+      if (t.slice) {
+        if (t.slice.msb > msb - lsb) {
+          this.report(file, t.slice.range, 'error', 'slice-outside-field', `${label} has ${msb - lsb + 1} bits; [${t.slice.msb}${t.slice.lsb !== t.slice.msb ? `:${t.slice.lsb}` : ''}] is outside it`);
+          return null;
+        }
+        lsb += t.slice.lsb;
+        msb = lsb + (t.slice.msb - t.slice.lsb);
+        label += `[${t.slice.msb === t.slice.lsb ? t.slice.msb : `${t.slice.msb}:${t.slice.lsb}`}]`;
+      }
+    } else {
+      ({ msb, lsb } = t.slice!);
+      label = `${reg.name}[${msb === lsb ? msb : `${msb}:${lsb}`}]`;
+      if (msb >= 64 || rangeIsRes0(reg, msb, lsb)) {
+        this.report(file, t.slice!.range, 'error', 'res0-bits', `${label} is RES0 in every layout of ${reg.name}: a condition on it never holds or always holds`);
+        return null;
+      }
+    }
+    const width = msb - lsb + 1;
+    let value = t.value.value;
+    if (value >= 2 ** width) {
+      this.report(file, t.value.range, 'error', 'value-too-wide', `${t.value.text} does not fit ${label}, which has ${width} bit${width === 1 ? '' : 's'} (at most ${2 ** width - 1})`);
+      return null;
+    }
+    if (t.op === '!=') {
+      if (width !== 1) {
+        this.report(file, t.range, 'error', 'not-equal-multibit', `'!=' needs a one-bit field; ${label} has ${width} bits (write the value it must equal)`);
+        return null;
+      }
+      value ^= 1;
+    }
+    const mask = ((1n << BigInt(width)) - 1n) << BigInt(lsb);
+    const [maskLo, maskHi] = halves(mask);
+    const [valueLo, valueHi] = halves(BigInt(value) << BigInt(lsb));
+    const field = t.field && !t.slice ? `${reg.name}.${t.field.text}` : null;
+    return { test: { register: reg.name, slot: SLOTS[reg.name]!, maskLo, maskHi, valueLo, valueHi }, field, value };
+  }
+
+  // ---- targets -------------------------------------------------------------------------------
+
+  /** Encoding keys of a target as [from, to] ranges, or null after reporting. */
+  private targetKeys(t: Target, file: string): { from: number; to: number } | null {
+    if (t.kind === 'name') {
+      const k = this.nameKey(t.name, file);
+      return k === null ? null : { from: k, to: k };
+    }
+    if (t.kind === 'encoding') {
+      const k = this.encodingKey(t.encoding, file);
+      return k === null ? null : { from: k, to: k };
+    }
+    const from = 'fields' in t.from ? this.encodingKey(t.from, file) : this.nameKey(t.from, file);
+    const to = 'fields' in t.to ? this.encodingKey(t.to, file) : this.nameKey(t.to, file);
+    if (from === null || to === null) return null;
+    if (to < from) {
+      this.report(file, t.range, 'error', 'range-reversed', `the range ends at ${encodingText(to)}, before it starts at ${encodingText(from)}`);
+      return null;
+    }
+    return { from, to };
+  }
+
+  private encodingKey(e: EncodingLit, file: string): number | null {
+    const [op0, op1, crn, crm, op2] = e.fields.map((f) => f.value) as [number, number, number, number, number];
+    const limits: [string, number, number][] = [
+      ['op0', op0, 3],
+      ['op1', op1, 7],
+      ['CRn', crn, 15],
+      ['CRm', crm, 15],
+      ['op2', op2, 7],
+    ];
+    for (let i = 0; i < 5; i++) {
+      const [label, v, max] = limits[i]!;
+      if (v > max) {
+        this.report(file, e.fields[i]!.range, 'error', 'encoding-field-range', `${label} is at most ${max}, not ${v}`);
+        return null;
+      }
+    }
+    if (op0 === 0) {
+      this.report(file, e.fields[0]!.range, 'error', 'not-system-register', `op0 = 0 is not the system-register space (MSR immediate, hints and barriers live there); system registers and instructions have op0 1 to 3`);
+      return null;
+    }
+    return ((op0 & 3) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+  }
+
+  private nameKey(n: Name, file: string): number | null {
+    let q;
+    try {
+      q = lookupSysreg(n.text);
+    } catch {
+      q = { matches: [] };
+    }
+    if (q.key !== undefined) {
+      if ((q.key >>> 14) === 0) {
+        this.report(file, n.range, 'error', 'not-system-register', `${n.text} has op0 = 0, outside the system-register space`);
+        return null;
+      }
+      return q.key;
+    }
+    const m = q.matches[0];
+    if (!m) {
+      const near = suggestSysregNames(n.text, 3);
+      this.report(file, n.range, 'error', 'unknown-register', `unknown register or instruction '${n.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+      return null;
+    }
+    const exact = m.encodings.filter((e) => nameKey(e.asm) === nameKey(n.text) && e.role !== 'shared' && e.mask === 0xffff && directionOf(e.kind) && !['MSRimm', 'MRRS', 'MSRR', 'SYSP', 'TLBIP'].includes(e.kind));
+    const keys = [...new Set(exact.map((e) => e.key))];
+    if (keys.length === 0) {
+      this.report(file, n.range, 'error', 'no-trappable-encoding', `${n.text} has no MRS, MSR or system-instruction encoding that traps with EC 0x18`);
+      return null;
+    }
+    return keys[0]!;
+  }
+
+  // ---- pass 2: mappings ---------------------------------------------------------------------
+
+  mapAll(): void {
+    for (const p of this.files) {
+      for (const item of p.items) {
+        if (item.kind === 'trap') this.mapTrap(item, p.file);
+        else if (item.kind === 'finetrap') this.mapFine(item, p.file);
+      }
+    }
+  }
+
+  private mapTrap(item: TrapItem, file: string): void {
+    const def = this.controls.get(item.control.text);
+    if (!def) this.unknownControl(item.control, file);
+    else this.used.add(item.control.text);
+    for (const t of item.targets) {
+      const k = this.targetKeys(t, file);
+      if (k && def) this.traps.push({ ...k, def, item, file, range: targetRangeOf(t) });
+    }
+  }
+
+  private mapFine(item: FineTrapItem, file: string): void {
+    const group = FGT_GROUPS.get(item.register.text);
+    let read: FineBit | null = null;
+    let write: FineBit | null = null;
+    let ok = true;
+    if (!group) {
+      ok = false;
+      this.report(file, item.register.range, 'error', 'unknown-fgt-register', `'${item.register.text}' is not a fine-grained trap register (${[...FGT_GROUPS.keys()].join(', ')})`);
+    } else {
+      const bitIn = (regName: string | null): FineBit | null | false => {
+        if (!regName) return null;
+        const reg = findSysreg(regName)!.register;
+        const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === item.bit.text);
+        if (rows.length === 0) return false;
+        if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+          const needs = rows.map((r) => r.condition.replace(/`/g, '')).join(' or ');
+          this.report(file, item.bit.range, 'warning', 'res0-on-profile', `${regName}.${item.bit.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it is RES0 here and never traps`);
+        }
+        return { register: regName, slot: SLOTS[regName]!, bit: rows[0]!.lsb };
+      };
+      const r = bitIn(group.read);
+      const w = bitIn(group.write);
+      if (r === false && w === false) {
+        ok = false;
+        const reg = findSysreg(group.read ?? group.write!)!.register;
+        const near = closestNames(item.bit.text, fieldNames(reg), 4);
+        this.report(file, item.bit.range, 'error', 'unknown-fgt-bit', `${item.register.text} has no bit '${item.bit.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
+      } else {
+        read = r || null;
+        write = w || null;
+      }
+      // Arm names the bits that trap when 0 with a leading 'n'.
+      const negative = /^n[A-Z]/.test(item.bit.text);
+      if (ok && negative !== (item.polarity === 0)) {
+        this.report(file, item.polarityRange ?? item.bit.range, 'warning', 'fgt-polarity', negative ? `${item.bit.text} traps when 0 (its name starts with 'n'), but this finetrap forwards when it is 1; write '== 0'` : `${item.bit.text} traps when 1, but this finetrap forwards when it is 0`);
+      }
+    }
+    let unless: CompiledTest | null = null;
+    if (item.unless) {
+      const c = this.compileTest(item.unless, file, 'unless');
+      if (!c) ok = false;
+      else unless = c.test;
+    }
+    for (const t of item.targets) {
+      const k = this.targetKeys(t, file);
+      if (k && ok) this.fine.push({ ...k, read, write, bitName: item.bit.text, polarity: item.polarity, unless, item, file, range: targetRangeOf(t) });
+    }
+  }
+
+  // ---- pass 3: consistency --------------------------------------------------------------------
+
+  consistency(): void {
+    this.overlaps(this.traps, 'trap');
+    this.overlaps(this.fine, 'finetrap');
+    // One fine-grained bit, two polarities.
+    const pol = new Map<string, FineMapping>();
+    for (const f of this.fine) {
+      const id = `${f.item.register.text}.${f.bitName}`;
+      const prev = pol.get(id);
+      if (prev && prev.polarity !== f.polarity) {
+        this.report(f.file, f.item.polarityRange ?? f.item.bit.range, 'error', 'fgt-both-polarities', `${id} forwards when ${f.polarity} here and when ${prev.polarity} elsewhere: a bit has one polarity`, {
+          related: [{ file: prev.file, range: prev.item.polarityRange ?? prev.item.bit.range, message: `${id} with polarity ${prev.polarity}` }],
+        });
+      } else if (!prev) pol.set(id, f);
+    }
+    for (const [name, d] of this.controls) {
+      if (this.used.has(name)) continue;
+      this.report(d.file, d.item.name.range, 'warning', 'unused', `${d.kind === 'control' ? 'control' : 'combination'} '${name}' is not used by any trap${d.kind === 'control' ? ' or combination' : ''}`);
+    }
+  }
+
+  private overlaps(list: readonly (TrapMapping | FineMapping)[], what: string): void {
+    const sorted = [...list].sort((a, b) => a.from - b.from || a.to - b.to);
+    let widest: TrapMapping | FineMapping | null = null;
+    for (const m of sorted) {
+      if (widest && m.from <= widest.to) {
+        const single = m.from === m.to && widest.from === widest.to;
+        const message = single
+          ? `${encodingLabel(m.from)} ${encodingText(m.from)} is mapped by another ${what} item already`
+          : `this ${what} range overlaps another at ${encodingLabel(Math.max(m.from, widest.from))} ${encodingText(Math.max(m.from, widest.from))}`;
+        const related: RelatedLocation[] = [{ file: widest.file, range: widest.range, message: single ? 'first mapped here' : 'the other range' }];
+        this.report(m.file, m.range, 'error', single ? 'duplicate-mapping' : 'overlapping-ranges', message, { related });
+        if (!single) this.report(widest.file, widest.range, 'error', 'overlapping-ranges', `this ${what} range overlaps another at ${encodingText(Math.max(m.from, widest.from))}`, { related: [{ file: m.file, range: m.range, message: 'the other range' }] });
+      }
+      if (!widest || m.to > widest.to) widest = m;
+    }
+  }
+
+  // ---- pass 4: the architecture --------------------------------------------------------------------
+
+  architecture(): void {
+    const directions = (a: Access): Direction[] => (a === 'both' ? ['read', 'write'] : [a]);
+    /** Does `c` trap `facts` to EL2 in some direction it forwards, according to the rules? */
+    const agrees = (c: ControlDef, facts: readonly EncodingFacts[]): boolean => {
+      for (const f of facts) {
+        for (const d of directions(c.access)) {
+          for (const r of rulesFor(f, d)) {
+            if (c.builtin) {
+              if (c.builtin.ruleTerms.some((t) => r.text.includes(t))) return true;
+              continue;
+            }
+            if ([...c.fields.keys()].every((k) => r.terms.has(k) || r.context.has(k)) && [...c.fields.keys()].some((k) => r.terms.has(k))) return true;
+          }
+        }
+      }
+      return false;
+    };
+    // Mappings whose control does not trap the encoding.
+    for (const m of this.traps) {
+      const members = m.def.kind === 'control' ? [m.def] : m.def.members;
+      for (const c of members) {
+        if (c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
+        for (let k = m.from; k <= m.to; k++) {
+          const facts = encodingFacts(k);
+          if (facts.length === 0) continue;
+          if (!agrees(c, facts)) {
+            const via = m.def.kind === 'combine' ? ` (in combination '${m.def.name}')` : '';
+            this.report(m.file, m.range, 'warning', 'arch-no-trap', `according to Arm's access rules, control '${c.name}'${via} (${describeControl(c)}) does not trap ${encodingLabel(k)} to EL2`);
+            break;
+          }
+        }
+      }
+    }
+    for (const m of this.fine) {
+      for (let k = m.from; k <= m.to; k++) {
+        const facts = encodingFacts(k);
+        if (facts.length === 0) continue;
+        let found = false;
+        for (const f of facts) {
+          for (const [d, fb] of [
+            ['read', m.read],
+            ['write', m.write],
+          ] as const) {
+            if (!fb) continue;
+            if (rulesFor(f, d).some((r) => r.terms.get(`${fb.register}.${m.bitName}`) === m.polarity)) found = true;
+          }
+        }
+        if (!found) {
+          this.report(m.file, m.range, 'warning', 'arch-no-trap', `according to Arm's access rules, ${m.item.register.text}.${m.bitName} == ${m.polarity} does not trap ${encodingLabel(k)} to EL2`);
+          break;
+        }
+      }
+    }
+    this.missing(agrees);
+  }
+
+  /** Encodings a control's fields trap architecturally that no mapping of the control covers. */
+  private missing(agrees: (c: ControlDef, f: readonly EncodingFacts[]) => boolean): void {
+    const mappedTo = new Map<number, ControlDef[]>();
+    for (const m of this.traps) {
+      const members = m.def.kind === 'control' ? [m.def] : m.def.members;
+      for (let k = m.from; k <= m.to; k++) {
+        let l = mappedTo.get(k);
+        if (!l) mappedTo.set(k, (l = []));
+        l.push(...members);
+      }
+    }
+    const sameFields = (a: ControlDef, b: ControlDef): boolean =>
+      a === b || (a.fields.size > 0 && a.fields.size === b.fields.size && [...a.fields].every(([k, v]) => b.fields.has(k) && b.fields.get(k) === v));
+    for (const c of this.controls.values()) {
+      if (c.kind !== 'control' || c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
+      if (!this.used.has(c.name)) continue;
+      const candidates = new Set<EncodingFacts>();
+      const seeds = c.builtin ? c.builtin.ruleTerms.filter((t) => /^[A-Z]/.test(t) && t.includes('.')) : [...c.fields.keys()];
+      for (const s of seeds) for (const f of encodingsTrappedBy(s)) candidates.add(f);
+      const missing: EncodingFacts[] = [];
+      for (const f of candidates) {
+        if (!agrees(c, [f])) continue;
+        const keys = f.mask === 0xffff ? [f.key] : expandPattern(f.key, f.mask);
+        if (keys.every((k) => (mappedTo.get(k) ?? []).some((m) => sameFields(m, c)))) continue;
+        missing.push(f);
+      }
+      if (missing.length === 0) continue;
+      missing.sort((a, b) => a.key - b.key);
+      const names = missing.map((f) => (f.mask === 0xffff ? f.name : patternText(f.key, f.mask)));
+      const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '');
+      const exact = missing.filter((f) => f.mask === 0xffff).map((f) => f.name);
+      this.report(c.file, c.item.name.range, 'warning', 'arch-unmapped', `according to Arm's access rules, ${describeControl(c)} also traps ${shown}, which no trap item maps to '${c.name}'`, {
+        ...(exact.length ? { fix: { title: `Map ${exact.length === 1 ? exact[0] : `the ${exact.length} registers`} to ${c.name}`, insertText: `trap ${exact.join(', ')} with ${c.name}\n` } } : {}),
+      });
+    }
+  }
+
+  table(): CheckedTable {
+    return { controls: this.controls, traps: this.traps, fineTraps: this.fine };
+  }
+}
+
+function fieldNames(reg: Sysreg): Set<string> {
+  return new Set(sysregFields(reg, ARCH, false).map((f) => f.name).filter((x) => x && x !== '-'));
+}
+
+const bitsText = (msb: number, lsb: number): string => (msb === lsb ? `[${msb}]` : `[${msb}:${lsb}]`);
+
+function describeControl(c: ControlDef): string {
+  if (c.builtin) return `built-in ${c.builtin.name}`;
+  return [...c.fields].map(([k, v]) => (v === undefined ? k : `${k} == ${v}`)).join(' && ');
+}
+
+function targetRangeOf(t: Target): Range {
+  return t.kind === 'name' ? t.name.range : t.kind === 'encoding' ? t.encoding.range : t.range;
+}
+
+function rangeIsRes0(reg: Sysreg, msb: number, lsb: number): boolean {
+  for (const f of sysregFields(reg, ARCH, false)) {
+    if (f.msb >= lsb && f.lsb <= msb && f.kind !== 'RES0') return false;
+  }
+  return true;
+}
+
+/** Every key a partly-free encoding covers (at most 2^16, in practice 2^10). */
+function expandPattern(key: number, mask: number): number[] {
+  const free = ~mask & 0xffff;
+  const out: number[] = [];
+  let s = 0;
+  do {
+    out.push((key & mask) | s);
+    s = (s - free) & free;
+  } while (s !== 0);
+  return out;
+}
+
+/** S3_*_C11_C*_* for an encoding pattern: '*' where any value matches. */
+function patternText(key: number, mask: number): string {
+  const part = (shift: number, width: number): string => {
+    const m = (mask >>> shift) & ((1 << width) - 1);
+    return m === (1 << width) - 1 ? String((key >>> shift) & ((1 << width) - 1)) : '*';
+  };
+  return `S${part(14, 2)}_${part(11, 3)}_C${part(7, 4)}_C${part(3, 4)}_${part(0, 3)}`;
+}
+
+function defaultResolve(from: string, path: string): string {
+  if (path.startsWith('/')) return path;
+  const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
+  const parts = (dir + path).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else if (p !== '.') out.push(p);
+  }
+  return out.join('/');
+}
+
+/** Checks a `.traps` source (and what it includes). */
+export function checkTraps(text: string, file: string, opts: CheckOptions = {}): CheckResult {
+  const c = new Checker(opts);
+  c.load(text, file, [file], new Set());
+  c.defineAll();
+  c.mapAll();
+  c.consistency();
+  if (opts.architecture ?? true) c.architecture();
+  return { files: c.files, diagnostics: c.diagnostics, table: c.table() };
+}
+
+export type { Item };
