@@ -16,7 +16,7 @@ if (!existsSync(dist)) {
   console.error('bench: dist/emulator.cjs is missing; run `npm run build` first');
   process.exit(2);
 }
-const { runImage, VirtMachine, parseElf, VIRT } = require(dist);
+const { runImage, VirtMachine, parseElf, VIRT, checkTraps, compileTraps } = require(dist);
 
 const QEMU = 'qemu-system-aarch64';
 const QEMU_ARGS = ['-M', 'virt,virtualization=on,gic-version=3', '-cpu', 'max', '-m', '1G', '-nographic', '-semihosting', '-kernel'];
@@ -120,4 +120,56 @@ for (const g of guests) {
   console.log('MMU translate() in-process, EL2, 4 KiB pages, 4-level walks');
   console.log(`  TLB hits     ${fmt(hits / 1e6, 2).padStart(7)} M translations/s   (${PAGES * HIT_ROUNDS} translations, ${hitGcs} garbage collections)`);
   console.log(`  cold walks   ${fmt(walks / 1e6, 2).padStart(7)} M translations/s   (TLB emptied every ${PAGES} translations)`);
+}
+
+// Trap tables: parse + check of the default table and of a generated
+// 20,000-line table (first run includes loading the register database),
+// and decide() per trapped access.
+{
+  const timeIt = (f) => {
+    const t0 = process.hrtime.bigint();
+    const r = f();
+    return [Number(process.hrtime.bigint() - t0) / 1e6, r];
+  };
+  const defaultPath = join(here, '..', 'emulator', 'traps', 'default.traps');
+  const lines = ['# generated for the benchmark: 2,000 controls, 18,000 mappings'];
+  const fields = ['TID1', 'TID2', 'TID3', 'TACR', 'TSW', 'TPU', 'TTLB', 'TVM', 'TRVM', 'TDZ'];
+  for (let i = 0; i < 2000; i++) lines.push(`control C${i} forwards ${i % 3 === 0 ? 'reads' : i % 3 === 1 ? 'writes' : 'all'} when HCR_EL2.${fields[i % fields.length]} == 1`);
+  let n = 0;
+  for (let op0 = 3; op0 >= 2 && n < 18000; op0--)
+    for (let op1 = 0; op1 < 8 && n < 18000; op1++)
+      for (let crn = 0; crn < 16 && n < 18000; crn++)
+        for (let crm = 0; crm < 16 && n < 18000; crm++)
+          for (let op2 = 0; op2 < 8 && n < 18000; op2++, n++) lines.push(`trap (${op0}, ${op1}, ${crn}, ${crm}, ${op2}) with C${n % 2000}`);
+  const big = lines.join('\n') + '\n';
+  const opts = { architecture: true };
+  let coldMs = NaN;
+  let defMs = NaN;
+  let table = null;
+  if (existsSync(defaultPath)) {
+    const text = readFileSync(defaultPath, 'utf8');
+    [coldMs] = timeIt(() => checkTraps(text, defaultPath, opts));
+    defMs = best(5, () => timeIt(() => checkTraps(text, defaultPath, opts))[0]);
+    table = checkTraps(text, defaultPath, opts).table;
+  }
+  const bigMs = best(3, () => timeIt(() => checkTraps(big, 'big.traps', opts))[0]);
+  const bigNoArchMs = best(3, () => timeIt(() => checkTraps(big, 'big.traps', { architecture: false }))[0]);
+  if (!table) table = checkTraps(big, 'big.traps', { architecture: false }).table;
+  const compiled = compileTraps(table);
+  const regs = { lo: new Int32Array(4096), hi: new Int32Array(4096) };
+  // A mix of mapped and unmapped keys, reads and writes, with controls set and clear.
+  const keys = [];
+  for (let k = 0xc000; k < 0xc000 + 4096; k += 3) keys.push(k);
+  for (let i = 0; i < regs.lo.length; i++) regs.lo[i] = (i * 2654435761) | 0;
+  let sink = 0;
+  const N = 2_000_000;
+  for (let i = 0; i < 200_000; i++) sink += compiled.decide(keys[i % keys.length], (i & 1) === 0, false, regs);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) sink += compiled.decide(keys[i % keys.length], (i & 1) === 0, false, regs);
+  const ns = Number(process.hrtime.bigint() - t0) / N;
+  console.log('');
+  console.log('Trap tables');
+  console.log(`  default table parse+check   ${fmt(defMs, 1).padStart(7)} ms   (first run with the database load: ${fmt(coldMs, 0)} ms)`);
+  console.log(`  20,000-line table          ${fmt(bigMs, 1).padStart(7)} ms   (${fmt(bigNoArchMs, 1)} ms without the architecture check)`);
+  console.log(`  decide() per trapped access ${fmt(ns, 1).padStart(6)} ns   (${sink !== 0 ? 'checked' : 'unused'})`);
 }

@@ -6,3 +6,6 @@ export { EmulationStop } from './platform/bus.js';
 export { ElfError, parseElf, type ElfImage } from './platform/elf.js';
 export { VIRT, VirtMachine, type MachineConfig, type MachineIo, type RunOutcome } from './platform/virt-machine.js';
 export { runImage, type RunImageOptions, type RunImageResult } from './run-image.js';
+export { parseTraps, type ParseResult } from './traps/parser.js';
+export { checkTraps, type CheckResult, type CheckedTable } from './traps/checker.js';
+export { compileTraps, CompiledTraps } from './traps/compiler.js';

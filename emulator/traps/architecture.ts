@@ -60,11 +60,14 @@ function rulesOf(e: SysregEncoding): TrapRule[] {
 }
 
 let facts: Map<number, EncodingFacts[]> | null = null;
+/** The partly-free encodings (IMPLEMENTATION DEFINED spaces), checked against keys with no exact facts. */
+let patterns: EncodingFacts[] = [];
 /** REG.FIELD → encodings with a trap-to-EL2 rule whose own condition tests it. */
 let byField: Map<string, Set<EncodingFacts>> | null = null;
 
 function build(): void {
   facts = new Map();
+  patterns = [];
   byField = new Map();
   const merged = new Map<string, { key: number; mask: number; name: string; read: TrapRule[]; write: TrapRule[] }>();
   for (const r of allSysregs()) {
@@ -82,6 +85,7 @@ function build(): void {
     }
   }
   for (const f of merged.values()) {
+    if (f.mask !== 0xffff) patterns.push(f);
     let list = facts.get(f.key);
     if (!list) facts.set(f.key, (list = []));
     list.push(f);
@@ -101,8 +105,8 @@ export function encodingFacts(key: number): readonly EncodingFacts[] {
   const exact = facts!.get(key) ?? [];
   if (exact.some((f) => f.mask === 0xffff)) return exact;
   // Pattern encodings (the IMPLEMENTATION DEFINED spaces) are stored under their base key.
-  const out: EncodingFacts[] = [...exact];
-  for (const list of facts!.values()) for (const f of list) if (f.mask !== 0xffff && (key & f.mask) === f.key) out.push(f);
+  const out: EncodingFacts[] = exact.filter((f) => f.mask === 0xffff);
+  for (const f of patterns) if ((key & f.mask) === f.key) out.push(f);
   return out;
 }
 
