@@ -11,12 +11,14 @@ import type { NvEvent } from '../events.js';
 import { DEFAULT_MAX_INSTRUCTIONS, EXIT, runImage } from '../run-image.js';
 import { CHECK_USAGE, cmdCheck } from './check-command.js';
 import { cmdEsr } from './esr-command.js';
+import { IMPORT_KVM_USAGE, cmdImportKvm } from './import-kvm-command.js';
 import { cmdSysreg } from './sysreg-command.js';
 
 const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] [--check-tlb] IMAGE.elf
        nvlab sysreg [--json] [--views] NAME|op0,op1,CRn,CRm,op2|S3_0_C1_C0_0   what the Arm specification says about a system register
        nvlab esr VALUE [--json]      decode an ESR_ELx value field by field (nvlab esr --help)
        ${CHECK_USAGE}   check trap tables (docs/trap-language.md)
+       ${IMPORT_KVM_USAGE} > kvm.traps   convert KVM's emulate-nested.c trap tables to a .traps file
 
   --mode direct     the image runs at the emulated CPU's EL2 (default)
   --mode nested     the image runs at virtual EL2 under the L0 host model (not available yet)
@@ -163,6 +165,8 @@ export function main(argv: string[]): number {
         return cmdEsr(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
       case 'check':
         return cmdCheck(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+      case 'import-kvm':
+        return cmdImportKvm(rest, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
       case undefined:
       case '-h':
       case '--help':

@@ -30,6 +30,8 @@ export interface EncodingFacts {
 }
 
 const TERM = /`([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) == (\d+)`/g;
+/** `MDCR_EL2.{TDE,TDA} == 0b00`: several fields of one register against one binary value, most significant first. */
+const GROUP = /`([A-Z][A-Z0-9_]*)\.\{([A-Za-z0-9_,]+)\} == 0b([01]+)`/g;
 const FIELD = /`([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) [=!<>]=? [^`]*`/g;
 
 const TRAPPABLE: ReadonlySet<string> = new Set(['MRS', 'MSR', 'SYS', 'SYSL', 'TLBI', 'AT', 'DC', 'IC', 'BRB', 'CFP', 'CPP', 'DVP', 'COSP', 'TRCIT', 'APAS']);
@@ -37,6 +39,18 @@ const TRAPPABLE: ReadonlySet<string> = new Set(['MRS', 'MSR', 'SYS', 'SYSL', 'TL
 /** The ESR direction of an accessor: MRS and SYSL read; MSR and every SYS-space instruction write. */
 export function directionOf(kind: string): Direction {
   return kind === 'MRS' || kind === 'SYSL' ? 'read' : 'write';
+}
+
+/** The fields of the brace form, each with its bit of the value (one-bit fields only, as Arm uses it). */
+function groupTerms(condition: string): [string, string, number][] {
+  const out: [string, string, number][] = [];
+  for (const m of condition.matchAll(GROUP)) {
+    const fields = m[2]!.split(',');
+    const bits = m[3]!;
+    if (bits.length !== fields.length) continue;
+    fields.forEach((f, i) => out.push([m[1]!, f, Number(bits[i])]));
+  }
+  return out;
 }
 
 function rulesOf(e: SysregEncoding): TrapRule[] {
@@ -51,9 +65,11 @@ function rulesOf(e: SysregEncoding): TrapRule[] {
         const terms = new Map<string, number | undefined>();
         for (const m of r.condition.matchAll(FIELD)) terms.set(`${m[1]}.${m[2]}`, undefined);
         for (const m of r.condition.matchAll(TERM)) terms.set(`${m[1]}.${m[2]}`, Number(m[3]));
+        for (const [reg, field, value] of groupTerms(r.condition)) terms.set(`${reg}.${field}`, value);
         out.push({ terms, context: new Set(context), text: r.condition, el });
       }
       for (const m of r.condition.matchAll(FIELD)) context.add(`${m[1]}.${m[2]}`);
+      for (const [reg, field] of groupTerms(r.condition)) context.add(`${reg}.${field}`);
     }
   }
   return out;

@@ -320,7 +320,7 @@ class Checker {
     }
     // A field the CPU profile does not have: the test can never see it set.
     if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
-      const needs = rows.map((r) => r.condition.replace(/`/g, '')).join(' or ');
+      const needs = [...new Set(rows.map((r) => r.condition.replace(/`/g, '')))].join(' or ');
       this.report(file, field.range, 'warning', 'res0-on-profile', `${reg.name}.${field.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it reads as 0 here`);
     }
     return { msb: rows[0]!.msb, lsb: rows[0]!.lsb };
@@ -484,13 +484,14 @@ class Checker {
         const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === item.bit.text);
         if (rows.length === 0) return false;
         if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
-          const needs = rows.map((r) => r.condition.replace(/`/g, '')).join(' or ');
+          const needs = [...new Set(rows.map((r) => r.condition.replace(/`/g, '')))].join(' or ');
           this.report(file, item.bit.range, 'warning', 'res0-on-profile', `${regName}.${item.bit.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it is RES0 here and never traps`);
         }
         return { register: regName, slot: SLOTS[regName]!, bit: rows[0]!.lsb };
       };
       const r = bitIn(group.read);
-      const w = bitIn(group.write);
+      // HFGITR_EL2 serves both directions: look it up (and warn) once.
+      const w = group.write === group.read ? r : bitIn(group.write);
       if (r === false && w === false) {
         ok = false;
         const reg = findSysreg(group.read ?? group.write!)!.register;
