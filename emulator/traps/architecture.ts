@@ -6,7 +6,7 @@
  * HCR_EL2.NV traps VBAR_EL12 only when NV2 does not redirect it first).
  * Built once from the generated database.
  */
-import { allSysregs, type SysregEncoding } from '../arch/sysreg-db.js';
+import { allSysregs, findSysreg, parseCondition, sysregFields, type SysregCond, type SysregEncoding } from '../arch/sysreg-db.js';
 
 export type Direction = 'read' | 'write';
 
@@ -17,6 +17,10 @@ export interface TrapRule {
   readonly context: ReadonlySet<string>;
   /** The whole condition, for terms that are not field comparisons (GetNumEventCountersAccessible()). */
   readonly text: string;
+  /** The rule needs `!ELIsInHost(EL0)` / `!ELIsInHost(EL2)`. */
+  readonly notInHost: { readonly el0: boolean; readonly el2: boolean };
+  /** Decided by the guest hypervisor's EL2 registers alone (no other register, no opaque test). */
+  readonly pure: boolean;
   readonly el: 0 | 1;
 }
 
@@ -29,11 +33,6 @@ export interface EncodingFacts {
   readonly write: readonly TrapRule[];
 }
 
-const TERM = /`([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) == (\d+)`/g;
-/** `MDCR_EL2.{TDE,TDA} == 0b00`: several fields of one register against one binary value, most significant first. */
-const GROUP = /`([A-Z][A-Z0-9_]*)\.\{([A-Za-z0-9_,]+)\} == 0b([01]+)`/g;
-const FIELD = /`([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) [=!<>]=? [^`]*`/g;
-
 const TRAPPABLE: ReadonlySet<string> = new Set(['MRS', 'MSR', 'SYS', 'SYSL', 'TLBI', 'AT', 'DC', 'IC', 'BRB', 'CFP', 'CPP', 'DVP', 'COSP', 'TRCIT', 'APAS']);
 
 /** The ESR direction of an accessor: MRS and SYSL read; MSR and every SYS-space instruction write. */
@@ -41,16 +40,118 @@ export function directionOf(kind: string): Direction {
   return kind === 'MRS' || kind === 'SYSL' ? 'read' : 'write';
 }
 
-/** The fields of the brace form, each with its bit of the value (one-bit fields only, as Arm uses it). */
-function groupTerms(condition: string): [string, string, number][] {
-  const out: [string, string, number][] = [];
-  for (const m of condition.matchAll(GROUP)) {
-    const fields = m[2]!.split(',');
-    const bits = m[3]!;
-    if (bits.length !== fields.length) continue;
-    fields.forEach((f, i) => out.push([m[1]!, f, Number(bits[i])]));
+interface Disjunct {
+  terms: Map<string, number | undefined>;
+  notInHostEl0: boolean;
+  notInHostEl2: boolean;
+  /** Tests something other than EL2 register fields (another register, an expression). */
+  other: boolean;
+}
+
+const empty = (): Disjunct => ({ terms: new Map(), notInHostEl0: false, notInHostEl2: false, other: false });
+
+const ATOM_TERM = /^([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) == (\d+|0b[01]+)$/;
+const ATOM_GROUP = /^([A-Z][A-Z0-9_]*)\.\{([A-Za-z0-9_,]+)\} == 0b([01]+)$/;
+const ATOM_FIELD = /^([A-Z][A-Z0-9_]*)\.([A-Za-z0-9_]+) /;
+/** Beyond this many disjuncts a condition is summarised as one (its fields, values unknown). */
+const MAX_DISJUNCTS = 64;
+
+/** Bit width of REG.FIELD when it is the same in every layout (for negated comparisons). */
+function fieldWidth(reg: string, field: string): number | undefined {
+  const r = findSysreg(reg)?.register;
+  if (!r) return undefined;
+  const widths = new Set(sysregFields(r, { features: () => true }, false).filter((f) => f.name === field).map((f) => f.msb - f.lsb + 1));
+  return widths.size === 1 ? [...widths][0] : undefined;
+}
+
+/** The disjuncts one atom contributes, positive or negated. */
+function atomDisjuncts(text: string, negated: boolean): Disjunct[] {
+  const d = empty();
+  const host = /^ELIsInHost\((EL0|EL2)\)$/.exec(text);
+  if (host) {
+    // ELIsInHost(EL0) is HCR_EL2.{E2H,TGE} == {1,1}; ELIsInHost(EL2) is HCR_EL2.E2H == 1.
+    if (negated) {
+      // Not a conjunction of terms (E2H == 0 || TGE == 0): kept as a flag the checker tests.
+      if (host[1] === 'EL0') d.notInHostEl0 = true;
+      else d.notInHostEl2 = true;
+    } else {
+      d.terms.set('HCR_EL2.E2H', 1);
+      if (host[1] === 'EL0') d.terms.set('HCR_EL2.TGE', 1);
+    }
+    return [d];
   }
-  return out;
+  const g = ATOM_GROUP.exec(text);
+  if (g) {
+    const fields = g[2]!.split(',');
+    const bits = g[3]!;
+    const other = !/_EL2$/.test(g[1]!);
+    if (bits.length !== fields.length) return [{ ...d, other: true }];
+    if (!negated) {
+      fields.forEach((f, i) => d.terms.set(`${g[1]}.${f}`, Number(bits[i])));
+      d.other = other;
+      return [d];
+    }
+    // !(A:B == xy) with one-bit fields: A != x || B != y.
+    return fields.map((f, i) => ({ ...empty(), terms: new Map([[`${g[1]}.${f}`, 1 - Number(bits[i])]]), other }));
+  }
+  const t = ATOM_TERM.exec(text);
+  if (t) {
+    const v = t[3]!.startsWith('0b') ? parseInt(t[3]!.slice(2), 2) : Number(t[3]);
+    const key = `${t[1]}.${t[2]}`;
+    if (!negated) d.terms.set(key, v);
+    else d.terms.set(key, fieldWidth(t[1]!, t[2]!) === 1 ? 1 - v : undefined);
+    d.other = !/_EL2$/.test(t[1]!);
+    return [d];
+  }
+  const f = ATOM_FIELD.exec(text);
+  if (f) d.terms.set(`${f[1]}.${f[2]}`, undefined);
+  d.other = true;
+  return [d];
+}
+
+function conjoin(a: Disjunct, b: Disjunct): Disjunct {
+  const terms = new Map(a.terms);
+  for (const [k, v] of b.terms) if (!terms.has(k) || v !== undefined) terms.set(k, v);
+  return { terms, notInHostEl0: a.notInHostEl0 || b.notInHostEl0, notInHostEl2: a.notInHostEl2 || b.notInHostEl2, other: a.other || b.other };
+}
+
+function summarise(ds: readonly Disjunct[]): Disjunct {
+  const d = empty();
+  d.other = true;
+  for (const x of ds) for (const k of x.terms.keys()) d.terms.set(k, undefined);
+  return d;
+}
+
+/**
+ * A condition as a disjunction of conjunctions of field terms (features
+ * count as true: the question is what the architecture can trap). Negations
+ * of compound conditions keep only their fields.
+ */
+function toDnf(c: SysregCond, negated = false): Disjunct[] {
+  switch (c.t) {
+    case 'true':
+    case 'feat':
+      return [empty()];
+    case 'atom':
+      return atomDisjuncts(c.text, negated);
+    case 'not':
+      if (c.x.t === 'atom') return atomDisjuncts(c.x.text, !negated);
+      return toDnf(c.x, !negated);
+    case 'and':
+    case 'or': {
+      // De Morgan: a negated && is an ||, and the other way round.
+      const isAnd = (c.t === 'and') !== negated;
+      const parts = c.xs.map((x) => toDnf(x, negated));
+      if (!isAnd) return parts.flat();
+      let acc: Disjunct[] = [empty()];
+      for (const p of parts) {
+        const next: Disjunct[] = [];
+        for (const a of acc) for (const b of p) next.push(conjoin(a, b));
+        acc = next.length > MAX_DISJUNCTS ? [summarise(next)] : next;
+      }
+      return acc;
+    }
+  }
 }
 
 function rulesOf(e: SysregEncoding): TrapRule[] {
@@ -61,15 +162,13 @@ function rulesOf(e: SysregEncoding): TrapRule[] {
   ] as const) {
     const context = new Set<string>();
     for (const r of rules) {
+      const dnf = toDnf(parseCondition(r.condition));
       if (r.outcome.type === 'trap' && r.outcome.el === 2) {
-        const terms = new Map<string, number | undefined>();
-        for (const m of r.condition.matchAll(FIELD)) terms.set(`${m[1]}.${m[2]}`, undefined);
-        for (const m of r.condition.matchAll(TERM)) terms.set(`${m[1]}.${m[2]}`, Number(m[3]));
-        for (const [reg, field, value] of groupTerms(r.condition)) terms.set(`${reg}.${field}`, value);
-        out.push({ terms, context: new Set(context), text: r.condition, el });
+        for (const d of dnf) {
+          out.push({ terms: d.terms, context: new Set(context), text: r.condition, el, notInHost: { el0: d.notInHostEl0, el2: d.notInHostEl2 }, pure: !d.other });
+        }
       }
-      for (const m of r.condition.matchAll(FIELD)) context.add(`${m[1]}.${m[2]}`);
-      for (const [reg, field] of groupTerms(r.condition)) context.add(`${reg}.${field}`);
+      for (const d of dnf) for (const k of d.terms.keys()) context.add(k);
     }
   }
   return out;

@@ -28,12 +28,17 @@ const e2h = (r: RegisterFile): boolean => (r.hi[SR.HCR_EL2]! & (1 << (34 - 32)))
 /** CNTHCTL_EL2 bit `e2h0` with E2H = 0, bit `e2h1` with E2H = 1 (the same control under two layouts). */
 const cnthctlBit = (r: RegisterFile, e2h0: number, e2h1: number): number => (r.lo[SR.CNTHCTL_EL2]! >>> (e2h(r) ? e2h1 : e2h0)) & 1;
 
-/** The counter number n of PMEVCNTR<n>_EL0 / PMEVTYPER<n>_EL0 (CRm[1:0]:op2), or PMSELR_EL0.SEL for PMXEV*. */
+/**
+ * The counter an access names: n of PMEVCNTR<n>_EL0 / PMEVTYPER<n>_EL0
+ * (op0 3, op1 3, CRn 14, CRm 0b10nn/0b11nn, op2) and PMEVCNTSVR<n>_EL1
+ * (op0 2, op1 0, CRn 14, CRm 0b10nn), or PMSELR_EL0.SEL for
+ * PMXEVTYPER_EL0/PMXEVCNTR_EL0.
+ */
 function counterIndex(r: RegisterFile, key: number): number {
   const crm = (key >>> 3) & 15;
   const op2 = key & 7;
-  // op0 = 3, op1 = 3, CRn = 14, CRm = 0b10xx (PMEVCNTR<n>) or 0b11xx (PMEVTYPER<n>).
-  if (key >>> 7 === ((3 << 7) | (3 << 4) | 14) && crm >>> 2 >= 2) return ((crm & 3) << 3) | op2;
+  const top = key >>> 7;
+  if ((top === ((3 << 7) | (3 << 4) | 14) || top === ((2 << 7) | (0 << 4) | 14)) && crm >>> 2 >= 2) return ((crm & 3) << 3) | op2;
   return r.lo[SR.PMSELR_EL0]! & 31;
 }
 
@@ -55,17 +60,17 @@ export const BUILTINS: ReadonlyMap<string, BuiltinCondition> = new Map(
     },
     {
       name: 'cnthctl_el1nvpct',
-      description: 'FEAT_ECV: EL1 and EL0 accesses to the physical timer registers trap: CNTHCTL_EL2.EL1NVPCT (bit 13) is 1',
+      description: 'FEAT_ECV: EL1 and EL0 accesses to the physical timer registers trap: CNTHCTL_EL2.EL1NVPCT (bit 15) is 1',
       fields: ['CNTHCTL_EL2.EL1NVPCT'],
       ruleTerms: ['CNTHCTL_EL2.EL1NVPCT'],
-      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 13) & 1) === 1,
+      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 15) & 1) === 1,
     },
     {
       name: 'cnthctl_el1nvvct',
-      description: 'FEAT_ECV: EL1 and EL0 accesses to the virtual timer registers trap: CNTHCTL_EL2.EL1NVVCT (bit 14) is 1',
+      description: 'FEAT_ECV: EL1 and EL0 accesses to the virtual timer registers trap: CNTHCTL_EL2.EL1NVVCT (bit 16) is 1',
       fields: ['CNTHCTL_EL2.EL1NVVCT'],
       ruleTerms: ['CNTHCTL_EL2.EL1NVVCT'],
-      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 14) & 1) === 1,
+      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 16) & 1) === 1,
     },
     {
       name: 'cptr_tta',
@@ -76,10 +81,13 @@ export const BUILTINS: ReadonlyMap<string, BuiltinCondition> = new Map(
     },
     {
       name: 'mdcr_hpmn',
-      description: 'the event counter accessed (n of PMEVCNTR<n>_EL0/PMEVTYPER<n>_EL0, or PMSELR_EL0.SEL) is reserved for EL2: n >= MDCR_EL2.HPMN',
+      description: 'the event counter accessed (n of PMEVCNTR<n>_EL0/PMEVTYPER<n>_EL0/PMEVCNTSVR<n>_EL1, or PMSELR_EL0.SEL) is reserved for EL2: n >= MDCR_EL2.HPMN (31, the cycle counter, never is)',
       fields: ['MDCR_EL2.HPMN'],
       ruleTerms: ['GetNumEventCountersAccessible()', 'MDCR_EL2.HPMN'],
-      holds: (r: RegisterFile, key: number) => counterIndex(r, key) >= (r.lo[SR.MDCR_EL2]! & 31),
+      holds: (r: RegisterFile, key: number) => {
+        const n = counterIndex(r, key);
+        return n !== 31 && n >= (r.lo[SR.MDCR_EL2]! & 31);
+      },
     },
   ].map((b) => [b.name, b]),
 );

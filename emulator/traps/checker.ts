@@ -19,7 +19,7 @@ import {
   type Sysreg,
   type SysregProfile,
 } from '../arch/sysreg-db.js';
-import { directionOf, encodingFacts, encodingsTrappedBy, rulesFor, type Direction, type EncodingFacts } from './architecture.js';
+import { directionOf, encodingFacts, encodingsTrappedBy, rulesFor, type EncodingFacts, type TrapRule } from './architecture.js';
 import type { Access, CombineItem, ControlItem, EncodingLit, FieldTest, FineTrapItem, Item, Name, Target, TrapItem } from './ast.js';
 import { BUILTINS, type BuiltinCondition } from './builtins.js';
 import { parseTraps, type ParseResult } from './parser.js';
@@ -561,22 +561,7 @@ class Checker {
   // ---- pass 4: the architecture --------------------------------------------------------------------
 
   architecture(): void {
-    const directions = (a: Access): Direction[] => (a === 'both' ? ['read', 'write'] : [a]);
-    /** Does `c` trap `facts` to EL2 in some direction it forwards, according to the rules? */
-    const agrees = (c: ControlDef, facts: readonly EncodingFacts[]): boolean => {
-      for (const f of facts) {
-        for (const d of directions(c.access)) {
-          for (const r of rulesFor(f, d)) {
-            if (c.builtin) {
-              if (c.builtin.ruleTerms.some((t) => r.text.includes(t))) return true;
-              continue;
-            }
-            if ([...c.fields.keys()].every((k) => r.terms.has(k) || r.context.has(k)) && [...c.fields.keys()].some((k) => r.terms.has(k))) return true;
-          }
-        }
-      }
-      return false;
-    };
+    const agrees = (c: ControlDef, facts: readonly EncodingFacts[]): boolean => facts.some((f) => this.agreeingRules(c, f).length > 0);
     // Mappings whose control does not trap the encoding.
     for (const m of this.traps) {
       const members = m.def.kind === 'control' ? [m.def] : m.def.members;
@@ -613,11 +598,50 @@ class Checker {
         }
       }
     }
-    this.missing(agrees);
+    this.missing();
   }
 
-  /** Encodings a control's fields trap architecturally that no mapping of the control covers. */
-  private missing(agrees: (c: ControlDef, f: readonly EncodingFacts[]) => boolean): void {
+  /**
+   * The trap-to-EL2 rules of an encoding (in the directions `c` forwards)
+   * that control `c` stands for: it tests every field of the guest
+   * hypervisor's EL2 registers the rule tests (with equal values, where the
+   * rule's are plain comparisons) and does not
+   * contradict the rule's `!ELIsInHost(..)`. A control may test more (a
+   * narrower condition, such as HCR_EL2.NV2 == 0 where NV2 would have
+   * redirected the access first). Tests of other state (the PE's, L2's own
+   * registers) are the hardware's part of the decision.
+   */
+  private agreeingRules(c: ControlDef, f: EncodingFacts): TrapRule[] {
+    const out: TrapRule[] = [];
+    for (const d of c.access === 'both' ? (['read', 'write'] as const) : [c.access]) {
+      for (const r of rulesFor(f, d)) {
+        if (c.builtin) {
+          if (c.builtin.ruleTerms.some((t) => r.text.includes(t))) out.push(r);
+          continue;
+        }
+        let ok = true;
+        let shared = false;
+        for (const [field, v] of r.terms) {
+          if (!/_EL2\./.test(field)) continue;
+          if (c.fields.has(field)) {
+            shared = true;
+            if (v !== undefined && c.fields.get(field) !== undefined && c.fields.get(field) !== v) ok = false;
+          } else ok = false;
+        }
+        const e2h = c.fields.get('HCR_EL2.E2H') === 1;
+        if ((r.notInHost.el2 && e2h) || (r.notInHost.el0 && e2h && c.fields.get('HCR_EL2.TGE') === 1)) ok = false;
+        if (ok && shared) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Trap rules that a used control stands for but that no mapping of the
+   * encoding covers: the encoding is not mapped to any control standing for
+   * that rule.
+   */
+  private missing(): void {
     const mappedTo = new Map<number, ControlDef[]>();
     for (const m of this.traps) {
       const members = m.def.kind === 'control' ? [m.def] : m.def.members;
@@ -627,8 +651,6 @@ class Checker {
         l.push(...members);
       }
     }
-    const sameFields = (a: ControlDef, b: ControlDef): boolean =>
-      a === b || (a.fields.size > 0 && a.fields.size === b.fields.size && [...a.fields].every(([k, v]) => b.fields.has(k) && b.fields.get(k) === v));
     for (const c of this.controls.values()) {
       if (c.kind !== 'control' || c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
       if (!this.used.has(c.name)) continue;
@@ -637,9 +659,13 @@ class Checker {
       for (const s of seeds) for (const f of encodingsTrappedBy(s)) candidates.add(f);
       const missing: EncodingFacts[] = [];
       for (const f of candidates) {
-        if (!agrees(c, [f])) continue;
+        // Only rules L1's EL2 registers decide alone: a rule that also tests L1's own EL1 or EL0
+        // state (MDSCR_EL1, PMUSERENR_EL0...) needs a built-in, not this control.
+        const rules = this.agreeingRules(c, f).filter((r) => r.pure);
+        if (rules.length === 0) continue;
         const keys = f.mask === 0xffff ? [f.key] : expandPattern(f.key, f.mask);
-        if (keys.every((k) => (mappedTo.get(k) ?? []).some((m) => sameFields(m, c)))) continue;
+        const covered = (k: number): boolean => (mappedTo.get(k) ?? []).some((m) => this.agreeingRules(m, f).some((r) => rules.includes(r)));
+        if (keys.every(covered)) continue;
         missing.push(f);
       }
       if (missing.length === 0) continue;
