@@ -158,6 +158,30 @@ export function sysregFieldsText(key: number): string {
   return `op0=${f.op0} op1=${f.op1} CRn=${f.crn} CRm=${f.crm} op2=${f.op2}`;
 }
 
+/**
+ * The fields of an encoding pattern, free bits shown: op0..op2 as
+ * `['3', '*', '0b1x11', '*', '*']` for the IMPLEMENTATION DEFINED space
+ * (`x` a free bit, `*` a wholly free field).
+ */
+export function sysregPatternFields(key: number, mask: number): [string, string, string, string, string] {
+  const part = (shift: number, width: number): string => {
+    const m = (mask >>> shift) & ((1 << width) - 1);
+    const v = (key >>> shift) & ((1 << width) - 1);
+    if (m === (1 << width) - 1) return String(v);
+    if (m === 0) return '*';
+    let b = '';
+    for (let i = width - 1; i >= 0; i--) b += (m >> i) & 1 ? (v >> i) & 1 : 'x';
+    return `0b${b}`;
+  };
+  return [part(14, 2), part(11, 3), part(7, 4), part(3, 4), part(0, 3)];
+}
+
+/** S3_*_C0b1x11_C*_* for a pattern; the plain generic name for one encoding. */
+export function sysregPatternName(key: number, mask: number): string {
+  const [op0, op1, crn, crm, op2] = sysregPatternFields(key, mask);
+  return `S${op0}_${op1}_C${crn}_C${crm}_${op2}`;
+}
+
 /** Thrown for a query that looks like an encoding but is not a valid one. */
 export class SysregQueryError extends Error {
   constructor(message: string) {

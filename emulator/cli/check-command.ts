@@ -4,7 +4,7 @@
  * when there are errors, 2 when a file cannot be read.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DEFAULT_PROFILE } from '../arch/cpu-profile.js';
 import { checkTraps } from '../traps/checker.js';
 import { type Diagnostic, formatDiagnostic } from '../traps/source.js';
@@ -47,14 +47,23 @@ export function cmdCheck(argv: readonly string[], out: (s: string) => void, err:
       err(`nvlab: check: cannot read ${f}\n`);
       return 2;
     }
-    const r = checkTraps(text, f, {
+    // Checked under its absolute path, so an include that comes back to it is a loop, not a second copy.
+    const root = resolve(f);
+    const shown = (path: string): string => {
+      if (path === root) return f;
+      const rel = relative(process.cwd(), path);
+      return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+    };
+    const r = checkTraps(text, root, {
       readFile: readText,
       resolve: (from, path) => resolve(dirname(from), path),
       // Trap tables are about the architecture; the CPU profile is an opt-in second opinion.
       features: profile ? (feat) => DEFAULT_PROFILE.features.has(feat) : () => true,
       architecture,
     });
-    all.push(...r.diagnostics);
+    for (const d of r.diagnostics) {
+      all.push({ ...d, file: shown(d.file), ...(d.related ? { related: d.related.map((x) => ({ ...x, file: shown(x.file) })) } : {}) });
+    }
   }
   all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.offset - b.range.start.offset));
   if (json) out(JSON.stringify(all, null, 2) + '\n');

@@ -10,6 +10,8 @@ import {
   suggestSysregNames,
   sysregFieldsText,
   sysregGenericName,
+  sysregPatternFields,
+  sysregPatternName,
   SysregQueryError,
   type Sysreg,
   type SysregEncoding,
@@ -62,17 +64,8 @@ function table(rows: readonly (readonly string[])[], indent: string): string[] {
  */
 function encodingText(key: number, mask: number): { generic: string; fields: string } {
   if (mask === 0xffff) return { generic: sysregGenericName(key), fields: sysregFieldsText(key) };
-  const part = (shift: number, width: number): string => {
-    const m = (mask >>> shift) & ((1 << width) - 1);
-    const v = (key >>> shift) & ((1 << width) - 1);
-    if (m === (1 << width) - 1) return String(v);
-    if (m === 0) return '*';
-    let b = '';
-    for (let i = width - 1; i >= 0; i--) b += (m >> i) & 1 ? (v >> i) & 1 : 'x';
-    return `0b${b}`;
-  };
-  const [op0, op1, crn, crm, op2] = [part(14, 2), part(11, 3), part(7, 4), part(3, 4), part(0, 3)];
-  return { generic: `S${op0}_${op1}_C${crn}_C${crm}_${op2}`, fields: `op0=${op0} op1=${op1} CRn=${crn} CRm=${crm} op2=${op2}` };
+  const [op0, op1, crn, crm, op2] = sysregPatternFields(key, mask);
+  return { generic: sysregPatternName(key, mask), fields: `op0=${op0} op1=${op1} CRn=${crn} CRm=${crm} op2=${op2}` };
 }
 
 const when = (cond: string): string => (cond === '' ? 'always' : conditionText(cond));

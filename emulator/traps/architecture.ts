@@ -175,6 +175,8 @@ function rulesOf(e: SysregEncoding): TrapRule[] {
 }
 
 let facts: Map<number, EncodingFacts[]> | null = null;
+/** Every key with facts, exact or inside a pattern, ascending. */
+let factKeys: Int32Array = new Int32Array(0);
 /** The partly-free encodings (IMPLEMENTATION DEFINED spaces), checked against keys with no exact facts. */
 let patterns: EncodingFacts[] = [];
 /** REG.FIELD → encodings with a trap-to-EL2 rule whose own condition tests it. */
@@ -199,8 +201,10 @@ function build(): void {
       f[directionOf(e.kind)].push(...rulesOf(e));
     }
   }
+  const keys = new Set<number>();
   for (const f of merged.values()) {
     if (f.mask !== 0xffff) patterns.push(f);
+    for (const k of patternKeys(f.key, f.mask)) keys.add(k);
     let list = facts.get(f.key);
     if (!list) facts.set(f.key, (list = []));
     list.push(f);
@@ -212,6 +216,35 @@ function build(): void {
       }
     }
   }
+  factKeys = Int32Array.from([...keys].sort((a, b) => a - b));
+}
+
+/** Every key a partly-free encoding covers (the key itself when exact). */
+export function patternKeys(key: number, mask: number): number[] {
+  const free = ~mask & 0xffff;
+  const out: number[] = [];
+  let s = 0;
+  // Counts through the subsets of the free bits in ascending order.
+  do {
+    out.push((key & mask) | s);
+    s = (s - free) & free;
+  } while (s !== 0);
+  return out;
+}
+
+/** The keys in [from, to] that have facts, ascending: ranges are checked at these alone. */
+export function keysWithFacts(from: number, to: number): Int32Array {
+  if (!facts) build();
+  let lo = 0;
+  let hi = factKeys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (factKeys[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < factKeys.length && factKeys[end]! <= to) end++;
+  return factKeys.subarray(lo, end);
 }
 
 /** The facts for an exact encoding key (exact encodings first, then IMPLEMENTATION DEFINED patterns covering it). */

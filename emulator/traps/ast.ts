@@ -12,7 +12,9 @@ export interface Name {
 }
 
 export interface NumberLit {
+  /** Exact below 2^53, which covers every field the language names; `big` is exact always. */
   readonly value: number;
+  readonly big: bigint;
   readonly text: string;
   readonly range: Range;
 }

@@ -29,6 +29,22 @@ const e2h = (r: RegisterFile): boolean => (r.hi[SR.HCR_EL2]! & (1 << (34 - 32)))
 const cnthctlBit = (r: RegisterFile, e2h0: number, e2h1: number): number => (r.lo[SR.CNTHCTL_EL2]! >>> (e2h(r) ? e2h1 : e2h0)) & 1;
 
 /**
+ * Arm's condition for the EL1NVPCT/EL1NVVCT traps: HCR_EL2.NV2 == 1 &&
+ * NV1 == 0 && NV == 1 && !ELIsInHost(EL0). (KVM asks for E2H == 1 and
+ * TGE == 0, as it runs no NV2 guest hypervisor without E2H; Arm also traps
+ * with E2H == 0.)
+ */
+const NV2_GUEST_FIELDS = ['HCR_EL2.NV', 'HCR_EL2.NV1', 'HCR_EL2.NV2', 'HCR_EL2.E2H', 'HCR_EL2.TGE'];
+function nv2Guest(r: RegisterFile): boolean {
+  const hi = r.hi[SR.HCR_EL2]!;
+  const nv = (hi >>> (42 - 32)) & 1;
+  const nv1 = (hi >>> (43 - 32)) & 1;
+  const nv2 = (hi >>> (45 - 32)) & 1;
+  const tge = (r.lo[SR.HCR_EL2]! >>> 27) & 1;
+  return nv === 1 && nv1 === 0 && nv2 === 1 && !(e2h(r) && tge === 1);
+}
+
+/**
  * The counter an access names: n of PMEVCNTR<n>_EL0 / PMEVTYPER<n>_EL0
  * (op0 3, op1 3, CRn 14, CRm 0b10nn/0b11nn, op2) and PMEVCNTSVR<n>_EL1
  * (op0 2, op1 0, CRn 14, CRm 0b10nn), or PMSELR_EL0.SEL for
@@ -60,17 +76,19 @@ export const BUILTINS: ReadonlyMap<string, BuiltinCondition> = new Map(
     },
     {
       name: 'cnthctl_el1nvpct',
-      description: 'FEAT_ECV: EL1 and EL0 accesses to the physical timer registers trap: CNTHCTL_EL2.EL1NVPCT (bit 15) is 1',
-      fields: ['CNTHCTL_EL2.EL1NVPCT'],
+      description:
+        "FEAT_ECV: an NV2 guest hypervisor's accesses to the physical timer through the *_EL02 names trap: HCR_EL2.{NV2,NV1,NV} == 0b101, not in host EL0 ({E2H,TGE} != 0b11), and CNTHCTL_EL2.EL1NVPCT (bit 15) is 1",
+      fields: ['CNTHCTL_EL2.EL1NVPCT', ...NV2_GUEST_FIELDS],
       ruleTerms: ['CNTHCTL_EL2.EL1NVPCT'],
-      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 15) & 1) === 1,
+      holds: (r: RegisterFile) => nv2Guest(r) && ((r.lo[SR.CNTHCTL_EL2]! >>> 15) & 1) === 1,
     },
     {
       name: 'cnthctl_el1nvvct',
-      description: 'FEAT_ECV: EL1 and EL0 accesses to the virtual timer registers trap: CNTHCTL_EL2.EL1NVVCT (bit 16) is 1',
-      fields: ['CNTHCTL_EL2.EL1NVVCT'],
+      description:
+        "FEAT_ECV: an NV2 guest hypervisor's accesses to the virtual timer through the *_EL02 names trap: HCR_EL2.{NV2,NV1,NV} == 0b101, not in host EL0 ({E2H,TGE} != 0b11), and CNTHCTL_EL2.EL1NVVCT (bit 16) is 1",
+      fields: ['CNTHCTL_EL2.EL1NVVCT', ...NV2_GUEST_FIELDS],
       ruleTerms: ['CNTHCTL_EL2.EL1NVVCT'],
-      holds: (r: RegisterFile) => ((r.lo[SR.CNTHCTL_EL2]! >>> 16) & 1) === 1,
+      holds: (r: RegisterFile) => nv2Guest(r) && ((r.lo[SR.CNTHCTL_EL2]! >>> 16) & 1) === 1,
     },
     {
       name: 'cptr_tta',

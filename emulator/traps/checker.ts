@@ -16,10 +16,12 @@ import {
   suggestSysregNames,
   sysregFields,
   sysregKeyFields,
+  sysregPatternName,
+  SysregQueryError,
   type Sysreg,
   type SysregProfile,
 } from '../arch/sysreg-db.js';
-import { directionOf, encodingFacts, encodingsTrappedBy, rulesFor, type EncodingFacts, type TrapRule } from './architecture.js';
+import { directionOf, encodingFacts, encodingsTrappedBy, keysWithFacts, patternKeys, rulesFor, type EncodingFacts, type TrapRule } from './architecture.js';
 import type { Access, CombineItem, ControlItem, EncodingLit, FieldTest, FineTrapItem, Item, Name, Target, TrapItem } from './ast.js';
 import { BUILTINS, type BuiltinCondition } from './builtins.js';
 import { parseTraps, type ParseResult } from './parser.js';
@@ -145,6 +147,13 @@ export function encodingLabel(key: number): string {
   return named ? named.name : encodingText(key);
 }
 
+/** `SCTLR_EL1 (3, 0, 1, 0, 0)`, or the tuple alone where nothing is named. */
+function encodingDescription(key: number): string {
+  const label = encodingLabel(key);
+  const tuple = encodingText(key);
+  return label === tuple ? tuple : `${label} ${tuple}`;
+}
+
 function halves(v: bigint): [number, number] {
   return [Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0];
 }
@@ -169,7 +178,8 @@ class Checker {
 
   // ---- files and includes ---------------------------------------------------------------
 
-  load(text: string, file: string, stack: string[], seen: Set<string>): void {
+  /** `stack`: the resolved paths being included; `names`: the same, as the files wrote them (for messages). */
+  load(text: string, file: string, stack: string[], names: string[], seen: Set<string>): void {
     const parsed = parseTraps(text, file);
     this.files.push(parsed);
     this.diagnostics.push(...parsed.diagnostics);
@@ -178,7 +188,8 @@ class Checker {
       if (item.kind !== 'include') continue;
       const path = (this.opts.resolve ?? defaultResolve)(file, item.path);
       if (stack.includes(path)) {
-        this.report(file, item.pathRange, 'error', 'include-loop', `including "${item.path}" makes a loop: ${[...stack, path].join(' -> ')}`);
+        const from = stack.indexOf(path);
+        this.report(file, item.pathRange, 'error', 'include-loop', `including "${item.path}" makes a loop: ${[...names.slice(from), item.path].join(' -> ')}`);
         continue;
       }
       if (seen.has(path)) continue;
@@ -187,7 +198,7 @@ class Checker {
         this.report(file, item.pathRange, 'error', 'include-unreadable', `cannot read the included file "${item.path}" (${path})`);
         continue;
       }
-      this.load(t, path, [...stack, path], seen);
+      this.load(t, path, [...stack, path], [...names, item.path], seen);
     }
   }
 
@@ -355,9 +366,10 @@ class Checker {
       }
     }
     const width = msb - lsb + 1;
-    let value = t.value.value;
-    if (value >= 2 ** width) {
-      this.report(file, t.value.range, 'error', 'value-too-wide', `${t.value.text} does not fit ${label}, which has ${width} bit${width === 1 ? '' : 's'} (at most ${2 ** width - 1})`);
+    let value = t.value.big;
+    const max = (1n << BigInt(width)) - 1n;
+    if (value > max) {
+      this.report(file, t.value.range, 'error', 'value-too-wide', `${t.value.text} does not fit ${label}, which has ${width} bit${width === 1 ? '' : 's'} (at most ${max})`);
       return null;
     }
     if (t.op === '!=') {
@@ -365,13 +377,13 @@ class Checker {
         this.report(file, t.range, 'error', 'not-equal-multibit', `'!=' needs a one-bit field; ${label} has ${width} bits (write the value it must equal)`);
         return null;
       }
-      value ^= 1;
+      value ^= 1n;
     }
-    const mask = ((1n << BigInt(width)) - 1n) << BigInt(lsb);
-    const [maskLo, maskHi] = halves(mask);
-    const [valueLo, valueHi] = halves(BigInt(value) << BigInt(lsb));
+    const [maskLo, maskHi] = halves(max << BigInt(lsb));
+    const [valueLo, valueHi] = halves(value << BigInt(lsb));
     const field = t.field && !t.slice ? `${reg.name}.${t.field.text}` : null;
-    return { test: { register: reg.name, slot: SLOTS[reg.name]!, maskLo, maskHi, valueLo, valueHi }, field, value };
+    // Rule terms compare small field values; Number is exact for every field they name.
+    return { test: { register: reg.name, slot: SLOTS[reg.name]!, maskLo, maskHi, valueLo, valueHi }, field, value: Number(value) };
   }
 
   // ---- targets -------------------------------------------------------------------------------
@@ -423,8 +435,11 @@ class Checker {
     let q;
     try {
       q = lookupSysreg(n.text);
-    } catch {
-      q = { matches: [] };
+    } catch (e) {
+      if (!(e instanceof SysregQueryError)) throw e;
+      // S3_9_C1_C0_0: a generic name with a field out of range.
+      this.report(file, n.range, 'error', 'encoding-field-range', e.message);
+      return null;
     }
     if (q.key !== undefined) {
       if ((q.key >>> 14) === 0) {
@@ -478,12 +493,15 @@ class Checker {
       ok = false;
       this.report(file, item.register.range, 'error', 'unknown-fgt-register', `'${item.register.text}' is not a fine-grained trap register (${[...FGT_GROUPS.keys()].join(', ')})`);
     } else {
-      const bitIn = (regName: string | null): FineBit | null | false => {
+      let warned = false;
+      const bitIn = (regName: string | null): FineBit | null => {
         if (!regName) return null;
         const reg = findSysreg(regName)!.register;
         const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === item.bit.text);
-        if (rows.length === 0) return false;
-        if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+        if (rows.length === 0) return null;
+        // One warning per item, though a pair names the bit in both of its registers.
+        if (!warned && rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+          warned = true;
           const needs = [...new Set(rows.map((r) => r.condition.replace(/`/g, '')))].join(' or ');
           this.report(file, item.bit.range, 'warning', 'res0-on-profile', `${regName}.${item.bit.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it is RES0 here and never traps`);
         }
@@ -492,14 +510,14 @@ class Checker {
       const r = bitIn(group.read);
       // HFGITR_EL2 serves both directions: look it up (and warn) once.
       const w = group.write === group.read ? r : bitIn(group.write);
-      if (r === false && w === false) {
+      if (!r && !w) {
         ok = false;
         const reg = findSysreg(group.read ?? group.write!)!.register;
         const near = closestNames(item.bit.text, fieldNames(reg), 4);
         this.report(file, item.bit.range, 'error', 'unknown-fgt-bit', `${item.register.text} has no bit '${item.bit.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
       } else {
-        read = r || null;
-        write = w || null;
+        read = r;
+        write = w;
       }
       // Arm names the bits that trap when 0 with a leading 'n'.
       const negative = /^n[A-Z]/.test(item.bit.text);
@@ -524,16 +542,24 @@ class Checker {
   consistency(): void {
     this.overlaps(this.traps, 'trap');
     this.overlaps(this.fine, 'finetrap');
-    // One fine-grained bit, two polarities.
+    // One fine-grained bit, two polarities: keyed on the physical bit, which a pair
+    // (HFGxTR_EL2.X) and its read register (HFGRTR_EL2.X) both name.
     const pol = new Map<string, FineMapping>();
     for (const f of this.fine) {
-      const id = `${f.item.register.text}.${f.bitName}`;
-      const prev = pol.get(id);
-      if (prev && prev.polarity !== f.polarity) {
-        this.report(f.file, f.item.polarityRange ?? f.item.bit.range, 'error', 'fgt-both-polarities', `${id} forwards when ${f.polarity} here and when ${prev.polarity} elsewhere: a bit has one polarity`, {
-          related: [{ file: prev.file, range: prev.item.polarityRange ?? prev.item.bit.range, message: `${id} with polarity ${prev.polarity}` }],
-        });
-      } else if (!prev) pol.set(id, f);
+      for (const side of f.read === f.write ? [f.read] : [f.read, f.write]) {
+        if (!side) continue;
+        const id = `${side.register}.${f.bitName}`;
+        const prev = pol.get(id);
+        if (prev && prev.polarity !== f.polarity) {
+          const here = `${f.item.register.text}.${f.bitName}`;
+          const there = `${prev.item.register.text}.${prev.bitName}`;
+          const same = here === there ? '' : ` (${there} there: both are ${id})`;
+          this.report(f.file, f.item.polarityRange ?? f.item.bit.range, 'error', 'fgt-both-polarities', `${here} forwards when ${f.polarity} here and when ${prev.polarity} elsewhere${same}: a bit has one polarity`, {
+            related: [{ file: prev.file, range: prev.item.polarityRange ?? prev.item.bit.range, message: `${there} with polarity ${prev.polarity}` }],
+          });
+          break;
+        } else if (!prev) pol.set(id, f);
+      }
     }
     for (const [name, d] of this.controls) {
       if (this.used.has(name)) continue;
@@ -547,12 +573,15 @@ class Checker {
     for (const m of sorted) {
       if (widest && m.from <= widest.to) {
         const single = m.from === m.to && widest.from === widest.to;
+        const at = encodingDescription(Math.max(m.from, widest.from));
         const message = single
-          ? `${encodingLabel(m.from)} ${encodingText(m.from)} is mapped by another ${what} item already`
-          : `this ${what} range overlaps another at ${encodingLabel(Math.max(m.from, widest.from))} ${encodingText(Math.max(m.from, widest.from))}`;
+          ? m.item === widest.item
+            ? `${at} is listed twice in this ${what} item`
+            : `${at} is mapped by another ${what} item already`
+          : `this ${what} range overlaps another at ${at}`;
         const related: RelatedLocation[] = [{ file: widest.file, range: widest.range, message: single ? 'first mapped here' : 'the other range' }];
         this.report(m.file, m.range, 'error', single ? 'duplicate-mapping' : 'overlapping-ranges', message, { related });
-        if (!single) this.report(widest.file, widest.range, 'error', 'overlapping-ranges', `this ${what} range overlaps another at ${encodingText(Math.max(m.from, widest.from))}`, { related: [{ file: m.file, range: m.range, message: 'the other range' }] });
+        if (!single) this.report(widest.file, widest.range, 'error', 'overlapping-ranges', `this ${what} range overlaps another at ${at}`, { related: [{ file: m.file, range: m.range, message: 'the other range' }] });
       }
       if (!widest || m.to > widest.to) widest = m;
     }
@@ -561,16 +590,22 @@ class Checker {
   // ---- pass 4: the architecture --------------------------------------------------------------------
 
   architecture(): void {
-    const agrees = (c: ControlDef, facts: readonly EncodingFacts[]): boolean => facts.some((f) => this.agreeingRules(c, f).length > 0);
+    // Many ranges may cover the same keys: each (control, key) is judged once.
+    const verdicts = new Map<ControlDef, Map<number, boolean>>();
+    const agrees = (c: ControlDef, k: number): boolean => {
+      let m = verdicts.get(c);
+      if (!m) verdicts.set(c, (m = new Map()));
+      let v = m.get(k);
+      if (v === undefined) m.set(k, (v = encodingFacts(k).some((f) => this.agreeingRules(c, f).length > 0)));
+      return v;
+    };
     // Mappings whose control does not trap the encoding.
     for (const m of this.traps) {
       const members = m.def.kind === 'control' ? [m.def] : m.def.members;
       for (const c of members) {
         if (c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
-        for (let k = m.from; k <= m.to; k++) {
-          const facts = encodingFacts(k);
-          if (facts.length === 0) continue;
-          if (!agrees(c, facts)) {
+        for (const k of keysWithFacts(m.from, m.to)) {
+          if (!agrees(c, k)) {
             const via = m.def.kind === 'combine' ? ` (in combination '${m.def.name}')` : '';
             this.report(m.file, m.range, 'warning', 'arch-no-trap', `according to Arm's access rules, control '${c.name}'${via} (${describeControl(c)}) does not trap ${encodingLabel(k)} to EL2`);
             break;
@@ -579,9 +614,8 @@ class Checker {
       }
     }
     for (const m of this.fine) {
-      for (let k = m.from; k <= m.to; k++) {
+      for (const k of keysWithFacts(m.from, m.to)) {
         const facts = encodingFacts(k);
-        if (facts.length === 0) continue;
         let found = false;
         for (const f of facts) {
           for (const [d, fb] of [
@@ -642,15 +676,6 @@ class Checker {
    * that rule.
    */
   private missing(): void {
-    const mappedTo = new Map<number, ControlDef[]>();
-    for (const m of this.traps) {
-      const members = m.def.kind === 'control' ? [m.def] : m.def.members;
-      for (let k = m.from; k <= m.to; k++) {
-        let l = mappedTo.get(k);
-        if (!l) mappedTo.set(k, (l = []));
-        l.push(...members);
-      }
-    }
     for (const c of this.controls.values()) {
       if (c.kind !== 'control' || c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
       if (!this.used.has(c.name)) continue;
@@ -663,20 +688,48 @@ class Checker {
         // state (MDSCR_EL1, PMUSERENR_EL0...) needs a built-in, not this control.
         const rules = this.agreeingRules(c, f).filter((r) => r.pure);
         if (rules.length === 0) continue;
-        const keys = f.mask === 0xffff ? [f.key] : expandPattern(f.key, f.mask);
-        const covered = (k: number): boolean => (mappedTo.get(k) ?? []).some((m) => this.agreeingRules(m, f).some((r) => rules.includes(r)));
-        if (keys.every(covered)) continue;
+        if (this.covers(f, rules)) continue;
         missing.push(f);
       }
       if (missing.length === 0) continue;
       missing.sort((a, b) => a.key - b.key);
-      const names = missing.map((f) => (f.mask === 0xffff ? f.name : patternText(f.key, f.mask)));
+      const names = missing.map((f) => (f.mask === 0xffff ? f.name : sysregPatternName(f.key, f.mask)));
       const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? ` and ${names.length - 8} more` : '');
       const exact = missing.filter((f) => f.mask === 0xffff).map((f) => f.name);
       this.report(c.file, c.item.name.range, 'warning', 'arch-unmapped', `according to Arm's access rules, ${describeControl(c)} also traps ${shown}, which no trap item maps to '${c.name}'`, {
         ...(exact.length ? { fix: { title: `Map ${exact.length === 1 ? exact[0] : `the ${exact.length} registers`} to ${c.name}`, insertText: `trap ${exact.join(', ')} with ${c.name}\n` } } : {}),
       });
     }
+  }
+
+  /**
+   * Whether every key of `f` is mapped to some control standing for one of
+   * `rules`: the mappings that do are merged into intervals, and the keys
+   * (ascending) walked along them.
+   */
+  private covers(f: EncodingFacts, rules: readonly TrapRule[]): boolean {
+    const keys = patternKeys(f.key, f.mask);
+    const first = keys[0]!;
+    const last = keys[keys.length - 1]!;
+    const standing = new Map<ControlDef, boolean>();
+    const stands = (c: ControlDef): boolean => {
+      let v = standing.get(c);
+      if (v === undefined) standing.set(c, (v = this.agreeingRules(c, f).some((r) => rules.includes(r))));
+      return v;
+    };
+    const spans: [number, number][] = [];
+    for (const m of this.traps) {
+      if (m.to < first || m.from > last) continue;
+      if ((m.def.kind === 'control' ? [m.def] : m.def.members).some(stands)) spans.push([m.from, m.to]);
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    let i = 0;
+    let reach = -1;
+    for (const k of keys) {
+      while (i < spans.length && spans[i]![0] <= k) reach = Math.max(reach, spans[i++]![1]);
+      if (reach < k) return false;
+    }
+    return true;
   }
 
   table(): CheckedTable {
@@ -706,27 +759,6 @@ function rangeIsRes0(reg: Sysreg, msb: number, lsb: number): boolean {
   return true;
 }
 
-/** Every key a partly-free encoding covers (at most 2^16, in practice 2^10). */
-function expandPattern(key: number, mask: number): number[] {
-  const free = ~mask & 0xffff;
-  const out: number[] = [];
-  let s = 0;
-  do {
-    out.push((key & mask) | s);
-    s = (s - free) & free;
-  } while (s !== 0);
-  return out;
-}
-
-/** S3_*_C11_C*_* for an encoding pattern: '*' where any value matches. */
-function patternText(key: number, mask: number): string {
-  const part = (shift: number, width: number): string => {
-    const m = (mask >>> shift) & ((1 << width) - 1);
-    return m === (1 << width) - 1 ? String((key >>> shift) & ((1 << width) - 1)) : '*';
-  };
-  return `S${part(14, 2)}_${part(11, 3)}_C${part(7, 4)}_C${part(3, 4)}_${part(0, 3)}`;
-}
-
 function defaultResolve(from: string, path: string): string {
   if (path.startsWith('/')) return path;
   const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
@@ -742,7 +774,7 @@ function defaultResolve(from: string, path: string): string {
 /** Checks a `.traps` source (and what it includes). */
 export function checkTraps(text: string, file: string, opts: CheckOptions = {}): CheckResult {
   const c = new Checker(opts);
-  c.load(text, file, [file], new Set());
+  c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set());
   c.defineAll();
   c.mapAll();
   c.consistency();

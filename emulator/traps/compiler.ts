@@ -20,8 +20,10 @@ export interface TableEntry {
   readonly via: string;
 }
 
+/** Behaviour bits of a control, ORed over a combination as KVM's compute_trap_behaviour() does. */
 const READ = 1;
 const WRITE = 2;
+const IN_HOST_EL0 = 4;
 /** Words per test: slot, maskLo, maskHi, valueLo, valueHi. */
 const TEST_WORDS = 5;
 
@@ -35,7 +37,7 @@ export class CompiledTraps {
   /** Coarse mappings: offset into mappingControls, count, entry. */
   private readonly mappingData: Int32Array;
   private readonly mappingControls: Int32Array;
-  /** Controls: directions, host-EL0 flag, first test, test count, builtin index (-1). */
+  /** Controls: behaviour (READ | WRITE | IN_HOST_EL0), unused, first test, test count, builtin index (-1). */
   private readonly controlData: Int32Array;
   private readonly tests: Int32Array;
   private readonly builtins: BuiltinCondition[] = [];
@@ -61,8 +63,7 @@ export class CompiledTraps {
     controls.forEach((c, i) => {
       this.controlNames.push(c.name);
       const o = i * 5;
-      this.controlData[o] = c.access === 'read' ? READ : c.access === 'write' ? WRITE : READ | WRITE;
-      this.controlData[o + 1] = c.hostEl0 ? 1 : 0;
+      this.controlData[o] = (c.access === 'read' ? READ : c.access === 'write' ? WRITE : READ | WRITE) | (c.hostEl0 ? IN_HOST_EL0 : 0);
       this.controlData[o + 2] = testWords.length / TEST_WORDS;
       this.controlData[o + 3] = c.tests.length;
       this.controlData[o + 4] = c.builtin ? this.builtins.push(c.builtin) - 1 : -1;
@@ -113,7 +114,9 @@ export class CompiledTraps {
    * Decides a trapped access to encoding `key`: the index of the table entry
    * that forwards it to the guest hypervisor, or -1 when L0 handles it.
    * `fromHostEl0`: the access comes from the guest hypervisor's own EL0 in a
-   * VHE host, where only controls marked `even in host EL0` forward.
+   * VHE host. The behaviours of the controls that hold are ORed first, so
+   * one member marked `even in host EL0` lets another member's direction
+   * forward from there (KVM's semantics).
    */
   decide(key: number, isRead: boolean, fromHostEl0: boolean, regs: RegisterFile): number {
     this.lastControl = -1;
@@ -136,15 +139,22 @@ export class CompiledTraps {
     if (m < 0) return -1;
     const md = this.mappingData;
     const dir = isRead ? READ : WRITE;
+    const need = fromHostEl0 ? dir | IN_HOST_EL0 : dir;
     const first = md[m * 3]!;
     const end = first + md[m * 3 + 1]!;
+    const cd = this.controlData;
+    let behaviour = 0;
+    let forwarder = -1;
     for (let i = first; i < end; i++) {
       const c = this.mappingControls[i]!;
-      const cd = this.controlData;
-      if ((cd[c * 5]! & dir) === 0) continue;
-      if (fromHostEl0 && cd[c * 5 + 1] === 0) continue;
-      if (this.holds(c, regs, key)) {
-        this.lastControl = c;
+      const b = cd[c * 5]!;
+      // A member adding no bit the decision still lacks need not be evaluated.
+      if ((b & need & ~behaviour) === 0) continue;
+      if (!this.holds(c, regs, key)) continue;
+      behaviour |= b;
+      if (forwarder < 0 && (b & dir) !== 0) forwarder = c;
+      if ((behaviour & need) === need) {
+        this.lastControl = forwarder;
         return md[m * 3 + 2]!;
       }
     }

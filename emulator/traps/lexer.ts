@@ -17,6 +17,8 @@ export interface Token {
   readonly lineStart: boolean;
   /** Numbers: the value; NaN when the literal is malformed (e.g. `0b102`). */
   readonly value?: number;
+  /** Numbers: the exact value, which may exceed 2^53 (`0xffffffffffffffff`); absent when malformed. */
+  readonly big?: bigint;
 }
 
 export interface Comment {
@@ -35,27 +37,26 @@ function isWordChar(c: string): boolean {
   return isWordStart(c) || (c >= '0' && c <= '9') || c === '<' || c === '>';
 }
 
-function parseNumber(text: string): number {
+function parseNumber(text: string): bigint | null {
   let digits: string;
   let base: number;
   if (/^0[xX]/.test(text)) {
     digits = text.slice(2);
     base = 16;
-    if (!/^[0-9a-fA-F_]+$/.test(digits)) return NaN;
+    if (!/^[0-9a-fA-F_]+$/.test(digits)) return null;
   } else if (/^0[bB]/.test(text)) {
     digits = text.slice(2);
     base = 2;
-    if (!/^[01_]+$/.test(digits)) return NaN;
+    if (!/^[01_]+$/.test(digits)) return null;
   } else {
     digits = text;
     base = 10;
-    if (!/^[0-9_]+$/.test(digits)) return NaN;
+    if (!/^[0-9_]+$/.test(digits)) return null;
   }
   digits = digits.replace(/_/g, '');
-  if (digits === '') return NaN;
-  const v = parseInt(digits, base);
-  // Values are register fields of at most 64 bits; beyond 2^53 they are not exact.
-  return Number.isSafeInteger(v) ? v : NaN;
+  if (digits === '') return null;
+  // BigInt keeps 64-bit values exact; Number would round them beyond 2^53.
+  return BigInt(base === 16 ? `0x${digits}` : base === 2 ? `0b${digits}` : digits);
 }
 
 export function tokenize(text: string, lines: LineMap): { tokens: Token[]; comments: Comment[] } {
@@ -63,11 +64,12 @@ export function tokenize(text: string, lines: LineMap): { tokens: Token[]; comme
   const comments: Comment[] = [];
   let i = 0;
   let lastLine = -1;
-  const push = (kind: TokenKind, start: number, end: number, value?: number): void => {
+  const push = (kind: TokenKind, start: number, end: number, big?: bigint | null): void => {
     const range = { start: lines.position(start), end: lines.position(end) };
     const lineStart = range.start.line !== lastLine;
     lastLine = range.start.line;
-    const t: Token = { kind, text: text.slice(start, end), range, lineStart, ...(value !== undefined ? { value } : {}) };
+    const number = big === undefined ? {} : big === null ? { value: NaN } : { value: Number(big), big };
+    const t: Token = { kind, text: text.slice(start, end), range, lineStart, ...number };
     tokens.push(t);
   };
   while (i < text.length) {

@@ -25,6 +25,8 @@ class SyntaxError_ extends Error {
   constructor(
     readonly token: Token,
     message: string,
+    /** Where to report, when not at the token itself (a whole bit range). */
+    readonly range?: Range,
   ) {
     super(message);
   }
@@ -49,8 +51,8 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
 
   const peek = (k = 0): Token => tokens[Math.min(pos + k, tokens.length - 1)]!;
   const next = (): Token => tokens[Math.min(pos++, tokens.length - 1)]!;
-  const fail = (t: Token, message: string): never => {
-    throw new SyntaxError_(t, message);
+  const fail = (t: Token, message: string, range?: Range): never => {
+    throw new SyntaxError_(t, message, range);
   };
   const isWord = (t: Token, w: string): boolean => t.kind === 'word' && t.text === w;
   const isPunct = (t: Token, p: string): boolean => t.kind === 'punct' && t.text === p;
@@ -73,8 +75,9 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
   const number = (what: string): NumberLit => {
     const t = next();
     if (t.kind !== 'number') fail(t, `expected ${what}, found ${describe(t)}`);
-    if (Number.isNaN(t.value)) fail(t, `'${t.text}' is not a number (use decimal, 0x... or 0b...)`);
-    return { value: t.value!, text: t.text, range: t.range };
+    if (t.big === undefined) fail(t, `'${t.text}' is not a number (use decimal, 0x... or 0b...)`);
+    if (t.big! >= 1n << 64n) fail(t, `${t.text} does not fit in 64 bits`);
+    return { value: t.value!, big: t.big!, text: t.text, range: t.range };
   };
 
   const slice = (what: string): BitSlice => {
@@ -86,7 +89,8 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
       lsb = number('a bit number');
     }
     const close = expectPunct(']', `to close the bit range of ${what}`);
-    if (msb.value > 63 || lsb.value > msb.value) fail(tokens[pos - 2]!, `a bit range is [msb:lsb] with 63 >= msb >= lsb, not [${msb.text}:${lsb.text}]`);
+    const written = msb === lsb ? msb.text : `${msb.text}:${lsb.text}`;
+    if (msb.value > 63 || lsb.value > msb.value) fail(close, `a bit range is [msb:lsb] or [bit] with 63 >= msb >= lsb, not [${written}]`, span(open.range, close.range));
     return { msb: msb.value, lsb: lsb.value, range: span(open.range, close.range) };
   };
 
@@ -122,7 +126,9 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
 
   /** A register or instruction name; "TLBI VAE1IS" and friends take two words. */
   const targetName = (): Name => {
-    const first = name('a register, an instruction or an encoding');
+    const what = 'a register, an instruction or an encoding';
+    if (STOP_WORDS.has(peek().text) && peek().kind === 'word') fail(peek(), `expected ${what}, found ${describe(peek())}`);
+    const first = name(what);
     const t = peek();
     if (t.kind === 'word' && !t.lineStart && !STOP_WORDS.has(t.text) && /^[A-Z]+$/.test(first.text)) {
       next();
@@ -275,8 +281,10 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
         default:
           item = include(kw);
       }
+      // Whatever starts a new line after a complete item is taken as the next item's keyword,
+      // so a stray line is reported there and does not cost the item before it.
       const after = peek();
-      if (after.kind !== 'eof' && !(after.kind === 'word' && ITEM_KEYWORDS.has(after.text))) {
+      if (after.kind !== 'eof' && !after.lineStart && !(after.kind === 'word' && ITEM_KEYWORDS.has(after.text))) {
         fail(after, `unexpected ${describe(after)} after the ${kw.text} item`);
       }
       items.push(item);
@@ -285,7 +293,7 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
       let i = Math.min(pos, tokens.length - 1);
       while (i > 0 && tokens[i] !== e.token) i--;
       // An error at a token on a later line is reported where the item's line ended.
-      const range = e.token.lineStart && e.token !== kw && i > 0 ? { start: tokens[i - 1]!.range.end, end: tokens[i - 1]!.range.end } : e.token.range;
+      const range = e.range ?? (e.token.lineStart && e.token !== kw && i > 0 ? { start: tokens[i - 1]!.range.end, end: tokens[i - 1]!.range.end } : e.token.range);
       diagnostics.push({ file, range, severity: 'error', code: 'syntax', message: e.message });
       // An item keyword that starts a line begins the next item even if this one wanted the token.
       if (e.token.lineStart && e.token.kind === 'word' && ITEM_KEYWORDS.has(e.token.text) && e.token !== kw) pos = i;
