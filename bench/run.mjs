@@ -3,6 +3,7 @@
 // QEMU's start-up time is measured on an image that exits at once and
 // subtracted; both figures use the instruction count nvlab reports (the
 // guests are deterministic loops, so QEMU executes the same instructions).
+// `npm run bench -- traps` (or guests, mmu) runs the sections named.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +18,15 @@ if (!existsSync(dist)) {
   process.exit(2);
 }
 const { runImage, VirtMachine, parseElf, VIRT, checkTraps, compileTraps } = require(dist);
+const SECTIONS = ['guests', 'mmu', 'traps'];
+const asked = process.argv.slice(2);
+for (const a of asked) {
+  if (!SECTIONS.includes(a)) {
+    console.error(`bench: unknown section '${a}' (sections: ${SECTIONS.join(', ')})`);
+    process.exit(2);
+  }
+}
+const run = (section) => asked.length === 0 || asked.includes(section);
 
 const QEMU = 'qemu-system-aarch64';
 const QEMU_ARGS = ['-M', 'virt,virtualization=on,gic-version=3', '-cpu', 'max', '-m', '1G', '-nographic', '-semihosting', '-kernel'];
@@ -55,14 +65,14 @@ const guests = [
 const baselineElf = join(here, '..', 'examples', 'hello-el2', 'hello-el2.elf');
 
 const qemu = haveQemu();
-const qemuStartup = qemu ? best(3, () => qemuSeconds(baselineElf)) : NaN;
+const qemuStartup = qemu && run('guests') ? best(3, () => qemuSeconds(baselineElf)) : NaN;
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
 console.log(`nvlab benchmark (node ${process.version}; QEMU ${qemu ? execFileSync(QEMU, ['--version']).toString().split('\n')[0].replace(/^QEMU emulator version /, '') : 'not installed'})`);
-if (qemu) console.log(`QEMU start-up (subtracted): ${fmt(qemuStartup * 1000, 0)} ms`);
-console.log('');
-console.log('guest              instructions   nvlab s   nvlab MIPS   QEMU s   QEMU MIPS   nvlab/QEMU time');
-for (const g of guests) {
+if (qemu && run('guests')) console.log(`QEMU start-up (subtracted): ${fmt(qemuStartup * 1000, 0)} ms`);
+if (run('guests')) console.log('');
+if (run('guests')) console.log('guest              instructions   nvlab s   nvlab MIPS   QEMU s   QEMU MIPS   nvlab/QEMU time');
+for (const g of run('guests') ? guests : []) {
   const elf = new Uint8Array(readFileSync(g.elf));
   const t0 = process.hrtime.bigint();
   const r = runImage(elf, { maxInstructions: 5e9 });
@@ -83,7 +93,7 @@ for (const g of guests) {
 // translate() over 1024 pages: from the architectural TLB, and with the TLB
 // emptied before each round so that every translation walks. Garbage
 // collections during the TLB-hit rounds show whether that path allocates.
-{
+if (run('mmu')) {
   const { PerformanceObserver } = await import('node:perf_hooks');
   const elf = new Uint8Array(readFileSync(join(here, 'guests', 'mmu-tlb-loop.elf')));
   const m = new VirtMachine({}, { uart() {}, stdout() {}, stderr() {} });
@@ -125,7 +135,7 @@ for (const g of guests) {
 // Trap tables: parse + check of the default table and of a generated
 // 20,000-line table (first run includes loading the register database),
 // and decide() per trapped access.
-{
+if (run('traps')) {
   const timeIt = (f) => {
     const t0 = process.hrtime.bigint();
     const r = f();

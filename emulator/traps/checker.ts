@@ -480,7 +480,7 @@ class Checker {
     else this.used.add(item.control.text);
     for (const t of item.targets) {
       const k = this.targetKeys(t, file);
-      if (k && def) this.traps.push({ ...k, def, item, file, range: targetRangeOf(t) });
+      if (k && def) this.traps.push({ from: k.from, to: k.to, def, item, file, range: targetRangeOf(t) });
     }
   }
 
@@ -533,7 +533,7 @@ class Checker {
     }
     for (const t of item.targets) {
       const k = this.targetKeys(t, file);
-      if (k && ok) this.fine.push({ ...k, read, write, bitName: item.bit.text, polarity: item.polarity, unless, item, file, range: targetRangeOf(t) });
+      if (k && ok) this.fine.push({ from: k.from, to: k.to, read, write, bitName: item.bit.text, polarity: item.polarity, unless, item, file, range: targetRangeOf(t) });
     }
   }
 
@@ -676,6 +676,7 @@ class Checker {
    * that rule.
    */
   private missing(): void {
+    this.indexMappings();
     for (const c of this.controls.values()) {
       if (c.kind !== 'control' || c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
       if (!this.used.has(c.name)) continue;
@@ -718,10 +719,13 @@ class Checker {
       return v;
     };
     const spans: [number, number][] = [];
-    for (const m of this.traps) {
-      if (m.to < first || m.from > last) continue;
+    const consider = (m: TrapMapping): void => {
       if ((m.def.kind === 'control' ? [m.def] : m.def.members).some(stands)) spans.push([m.from, m.to]);
-    }
+    };
+    if (first === last) for (const m of this.singles.get(first) ?? []) consider(m);
+    else for (const m of this.singles.values()) if (m[0]!.from >= first && m[0]!.from <= last) m.forEach(consider);
+    // Ranges starting at or before `last`, walked back while some earlier range can still reach `first`.
+    for (let j = upperBound(this.rangeFrom, last) - 1; j >= 0 && this.rangeReach[j]! >= first; j--) if (this.ranges[j]!.to >= first) consider(this.ranges[j]!);
     spans.sort((a, b) => a[0] - b[0]);
     let i = 0;
     let reach = -1;
@@ -730,6 +734,25 @@ class Checker {
       if (reach < k) return false;
     }
     return true;
+  }
+
+  /** Single-encoding mappings by key, and ranges by start with the running maximum of their ends. */
+  private singles = new Map<number, TrapMapping[]>();
+  private ranges: TrapMapping[] = [];
+  private rangeFrom = new Int32Array(0);
+  private rangeReach = new Int32Array(0);
+
+  private indexMappings(): void {
+    for (const m of this.traps) {
+      if (m.from !== m.to) continue;
+      const l = this.singles.get(m.from);
+      if (l) l.push(m);
+      else this.singles.set(m.from, [m]);
+    }
+    this.ranges = this.traps.filter((m) => m.from !== m.to).sort((a, b) => a.from - b.from);
+    this.rangeFrom = Int32Array.from(this.ranges, (m) => m.from);
+    let reach = -1;
+    this.rangeReach = Int32Array.from(this.ranges, (m) => (reach = Math.max(reach, m.to)));
   }
 
   table(): CheckedTable {
@@ -757,6 +780,18 @@ function rangeIsRes0(reg: Sysreg, msb: number, lsb: number): boolean {
     if (f.msb >= lsb && f.lsb <= msb && f.kind !== 'RES0') return false;
   }
   return true;
+}
+
+/** The number of elements of the ascending `a` that are <= v. */
+function upperBound(a: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function defaultResolve(from: string, path: string): string {
