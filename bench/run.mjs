@@ -164,6 +164,10 @@ if (run('traps')) {
   }
   const bigMs = best(3, () => timeIt(() => checkTraps(big, 'big.traps', opts))[0]);
   const bigNoArchMs = best(3, () => timeIt(() => checkTraps(big, 'big.traps', { architecture: false }))[0]);
+  // Ranges over the whole space, each overlapping every other: the architecture pass must judge
+  // each (control, key) once, not once per range.
+  const full = `control X forwards all when HCR_EL2.TVM == 1\n${'trap (1,0,0,0,0) to (3,7,15,15,7) with X\n'.repeat(1000)}`;
+  const fullMs = best(3, () => timeIt(() => checkTraps(full, 'full.traps', opts))[0]);
   if (!table) table = checkTraps(big, 'big.traps', { architecture: false }).table;
   const compiled = compileTraps(table);
   const regs = { lo: new Int32Array(4096), hi: new Int32Array(4096) };
@@ -181,5 +185,6 @@ if (run('traps')) {
   console.log('Trap tables');
   console.log(`  default table parse+check   ${fmt(defMs, 1).padStart(7)} ms   (first run with the database load: ${fmt(coldMs, 0)} ms)`);
   console.log(`  20,000-line table          ${fmt(bigMs, 1).padStart(7)} ms   (${fmt(bigNoArchMs, 1)} ms without the architecture check)`);
+  console.log(`  1000 full-space ranges      ${fmt(fullMs, 1).padStart(7)} ms`);
   console.log(`  decide() per trapped access ${fmt(ns, 1).padStart(6)} ns   (${sink !== 0 ? 'checked' : 'unused'})`);
 }
