@@ -12,6 +12,7 @@ import { SR_LAYOUT } from '../../emulator/arch/generated/sysreg-rules.js';
 import { findSysreg, lookupSysreg, sysregFields } from '../../emulator/arch/sysreg-db.js';
 import { SR } from '../../emulator/cpu/sysreg-storage.js';
 import type { RegisterFile } from '../../emulator/traps/builtins.js';
+import { encodingFacts, keysWithFacts, rulesFor } from '../../emulator/traps/architecture.js';
 import { checkTraps, type CheckResult } from '../../emulator/traps/checker.js';
 import { type CompiledTraps, compileTraps } from '../../emulator/traps/compiler.js';
 import { buildDefaultTrapsTable, generateDefaultTraps } from '../../emulator/traps/gen-default-traps.js';
@@ -64,6 +65,33 @@ describe('default.traps', () => {
     const r = checkTraps(TEXT, FILE, { architecture: true, features: (f: string) => DEFAULT_PROFILE.features.has(f) });
     expect(r.diagnostics.filter((d) => d.code !== 'res0-on-profile')).toEqual([]);
     expect(r.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it("ORing a combination's behaviours (KVM's semantics) forwards nothing from host EL0 that its host-EL0 members do not", () => {
+    // From L1's host EL0 a combination forwards direction D when a member marked `even in host EL0`
+    // holds and any holding member forwards D. Arm traps there only by the host-EL0 rules, so every
+    // host-EL0 member must forward each direction the other members forward, wherever the encoding
+    // has trap rules in that direction.
+    const r = checkTraps(TEXT, FILE, { architecture: false });
+    const problems: string[] = [];
+    let combos = 0;
+    for (const m of r.table.traps) {
+      if (m.def.kind !== 'combine') continue;
+      const host = m.def.members.filter((c) => c.hostEl0);
+      const others = m.def.members.filter((c) => !c.hostEl0);
+      if (host.length === 0 || others.length === 0) continue;
+      combos++;
+      const has = (a: string, d: 'read' | 'write'): boolean => a === 'both' || a === d;
+      for (const k of keysWithFacts(m.from, m.to)) {
+        for (const d of ['read', 'write'] as const) {
+          if (!encodingFacts(k).some((f) => rulesFor(f, d).length > 0)) continue;
+          if (!others.some((c) => has(c.access, d))) continue;
+          for (const h of host) if (!has(h.access, d)) problems.push(`${m.def.name} at 0x${k.toString(16)}: ${h.name} does not forward ${d}s`);
+        }
+      }
+    }
+    expect(combos).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
   });
 
   describe('maps every encoding as the generator derived it', () => {
@@ -234,19 +262,6 @@ describe('default.traps', () => {
       expect(decide('NZCV', READ, r)).toBeNull();
       expect(decide('TPIDR_EL1', READ, regFile())).toBeNull();
       expect(table.decide(key('CurrentEL'), true, false, r)).toBe(-1);
-    });
-
-    it('decides in well under a microsecond', () => {
-      const r = regFile();
-      r.set(SR.HCR_EL2, H.TVM);
-      const keys = ['SCTLR_EL1', 'TLBI VAE1IS', 'ID_AA64PFR0_EL1', 'CNTPCT_EL0', 'TPIDR_EL1', 'PMEVCNTR5_EL0', 'VBAR_EL12', 'TPIDR2_EL0'].map(key);
-      let sink = 0;
-      const n = 400_000;
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) sink += table.decide(keys[i & 7]!, (i & 8) !== 0, false, r);
-      const ns = ((performance.now() - t0) * 1e6) / n;
-      expect(sink).not.toBeNaN();
-      expect(ns).toBeLessThan(1000);
     });
   });
 });
