@@ -8,6 +8,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // The default trap table is part of the emulator, embedded as text.
+  loader: { '.traps': 'text' },
 };
 
 await Promise.all([

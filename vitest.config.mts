@@ -42,8 +42,18 @@ function inlineDispatchEnums(): Plugin {
   };
 }
 
+/** `.traps` files imported as text, as esbuild's text loader does for the bundles. */
+function trapsAsText(): Plugin {
+  return {
+    name: 'nvlab-traps-text',
+    transform(code, id) {
+      return id.endsWith('.traps') ? `export default ${JSON.stringify(code)};` : null;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [inlineDispatchEnums()],
+  plugins: [inlineDispatchEnums(), trapsAsText()],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,

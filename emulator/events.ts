@@ -23,14 +23,29 @@ export type NvEvent =
   | { type: 'semihosting'; icount: number; op: string; opNumber: number }
   | { type: 'reset'; icount: number; cause: string }
   | {
+      /**
+       * A stage-2 fault. Direct mode: the image's own stage 2 faulted. Nested
+       * mode (with vcpu): one the L0 host resolved, in its canonical stage 2
+       * of the guest hypervisor or in the shadow stage 2 of a guest (walking
+       * the guest hypervisor's stage 2).
+       */
       type: 's2-fault';
       icount: number;
       pc: string;
       /** The VA being accessed (the PC for an instruction fetch). */
       va: string;
       ipa: string;
+      /** The fault; when forwarded, the guest hypervisor's stage-2 fault. */
       fault: string;
       access: 'read' | 'write' | 'fetch';
+      vcpu?: number;
+      stage?: 'canonical' | 'shadow';
+      /** Lookup level of the fault (forwarded faults: the guest hypervisor's walk). */
+      level?: number;
+      /** mapped: installed, the access is retried; forwarded: injected into vEL2; unmodelled: the run stops. */
+      resolution?: 'mapped' | 'forwarded' | 'unmodelled';
+      /** The machine PA now mapped (or the unmodelled one). */
+      pa?: string;
     }
   | { type: 'tlbi'; icount: number; pc: string; op: string; regime: string; operand: string; removed: number }
   | {
@@ -47,7 +62,64 @@ export type NvEvent =
       /** What changed the tables since the entry was cached, when known. */
       cause?: string;
     }
-  | { type: 'stop'; icount: number; reason: string; status?: number };
+  | { type: 'stop'; icount: number; reason: string; status?: number }
+  // ---- the nested L0 host (--mode nested): one vCPU, numbered 0 ----
+  | {
+      /** An exit to the L0 host: what the guest hypervisor (context 'hyp') or its guest ('guest') did. */
+      type: 'trap';
+      icount: number;
+      vcpu: number;
+      pc: string;
+      /** The EL that trapped as the guest hypervisor sees it (2 for its own code). */
+      el: number;
+      context: 'hyp' | 'guest';
+      ec: number;
+      esr: string;
+      what: string;
+    }
+  | {
+      /** A guest's trap handed to the guest hypervisor; `entry` is the trap-table item that decided (file:line), `via` its control. */
+      type: 'forward';
+      icount: number;
+      vcpu: number;
+      pc: string;
+      what: string;
+      entry?: string;
+      via?: string;
+    }
+  | {
+      /** A trap the L0 host handled itself; `reason` says why it was not forwarded. */
+      type: 'local';
+      icount: number;
+      vcpu: number;
+      pc: string;
+      what: string;
+      reason: string;
+    }
+  | {
+      /** An exception delivered to the guest hypervisor's virtual EL2. */
+      type: 'inject';
+      icount: number;
+      vcpu: number;
+      fromEl: number;
+      ec: number;
+      esr: string;
+      elr: string;
+      far?: string;
+      hpfar?: string;
+      vector: string;
+    }
+  | {
+      /** A shadow stage-2 context loaded for a guest: found (hit), taken free (miss) or recycled from `victim`. */
+      type: 'mmu-switch';
+      icount: number;
+      vcpu: number;
+      outcome: 'hit' | 'miss' | 'recycle';
+      context: number;
+      vmid: number;
+      vttbr: string;
+      victim?: string;
+    };
 
 export type EventListener = (e: NvEvent) => void;
 
@@ -153,6 +225,12 @@ export class EventBus {
   reset(c: EventClock, cause: string): void {
     if (this.listeners.length === 0) return;
     this.emit({ type: 'reset', icount: c.instructionCount(), cause });
+  }
+
+  /** Emits what `build` makes, building it only when someone listens (the nested host's events). */
+  lazy(build: () => NvEvent): void {
+    if (this.listeners.length === 0) return;
+    this.emit(build());
   }
 
   stop(c: EventClock, reason: string, status?: number): void {

@@ -1,4 +1,5 @@
 import type { NvEvent } from './events.js';
+import type { HostStats } from './nested/l0-host.js';
 import { ElfError, parseElf } from './platform/elf.js';
 import { VIRT, VirtMachine, type MachineConfig, type RunOutcome } from './platform/virt-machine.js';
 
@@ -19,6 +20,8 @@ export interface RunImageResult {
   /** Process exit status as `nvlab run` reports it. */
   exitStatus: number;
   instructions: number;
+  /** The L0 host's counts (nested mode). */
+  hostStats?: HostStats;
 }
 
 /** Exit statuses of `nvlab run` other than the guest's own. */
@@ -77,7 +80,7 @@ function exitStatusOf(o: RunOutcome): number {
   }
 }
 
-/** Loads an ELF image into a fresh virt machine and runs it in direct mode. Throws ElfError for bad images. */
+/** Loads an ELF image into a fresh virt machine and runs it (direct mode unless opts.mode). Throws ElfError for bad images. */
 export function runImage(elf: Uint8Array, opts: RunImageOptions = {}): RunImageResult {
   const out = new ByteSink();
   const err = new ByteSink();
@@ -127,6 +130,7 @@ export function runImage(elf: Uint8Array, opts: RunImageOptions = {}): RunImageR
     outcome,
     exitStatus: exitStatusOf(outcome),
     instructions: m.cpu.icount - start,
+    ...(m.host ? { hostStats: m.host.stats } : {}),
   };
 }
 

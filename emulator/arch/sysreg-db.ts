@@ -583,6 +583,22 @@ export function sysregEncodingsByFields(op0: number, op1: number, crn: number, c
   return sysregEncodingsByKey(sysregKey(op0, op1, crn, crm, op2));
 }
 
+/** Accessor kinds that read (MRS-like) and write (MSR-like), for keys whose two directions have different names. */
+const READ_KINDS = new Set(['MRS', 'MRRS', 'SYSL', 'GCSPOPM', 'GCSSS2']);
+const WRITE_KINDS = new Set(['MSR', 'MSRR', 'MSRimm']);
+
+/**
+ * Name of the System register or instruction with 16-bit key
+ * op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2, for an access in the given direction
+ * (DBGDTRRX_EL0 and DBGDTRTX_EL0 share a key).
+ */
+export function sysregNameForKey(key: number, access?: 'read' | 'write'): string | undefined {
+  // Generic spaces (IMPLEMENTATION DEFINED registers) have templates such as S3_<op1>_C<Cn>_C<Cm>_<op2>, not names.
+  const named = sysregEncodingsByKey(key).filter((e) => !e.asm.includes('<'));
+  const kinds = access === 'read' ? READ_KINDS : access === 'write' ? WRITE_KINDS : undefined;
+  return (named.find((e) => kinds?.has(e.kind)) ?? named[0])?.asm;
+}
+
 /** The encodings of a key grouped by register, in the order of sysregEncodingsByKey. */
 export function sysregMatchesByKey(key: number): readonly SysregMatch[] {
   const groups = new Map<Sysreg, SysregEncoding[]>();

@@ -4,7 +4,7 @@
  * argument and prints.
  */
 import { decodeEsr, type DecodedEsr, type EsrField } from '../arch/esr-decode.js';
-import { sysregEncodingsByKey } from '../arch/sysreg-db.js';
+import { sysregNameForKey } from '../arch/sysreg-db.js';
 
 export const ESR_USAGE = 'usage: nvlab esr VALUE [--json]';
 
@@ -13,28 +13,8 @@ export const ESR_HELP = `${ESR_USAGE}
   VALUE   the ESR_ELx value: 0x..., decimal or 0b...; '_' separators allowed (0x9200_0046)
   --json  print the decoding as JSON instead of a table`;
 
-// ---------------------------------------------------------------------------
-// System-register names: THE ONE PLACE THAT TIES `nvlab esr` TO THE DATABASE.
-// Returning undefined makes the decoder print the generic S<op0>_<op1>_C<n>_C<m>_<op2>
-// form (SYS #op1, Cn, Cm, #op2 for System instructions), so replacing the body
-// with `return undefined` unplugs the database without touching anything else.
-
-/** Accessor kinds that read (MRS-like) and write (MSR-like), for keys whose two directions have different names. */
-const READ_KINDS = new Set(['MRS', 'MRRS', 'SYSL', 'GCSPOPM', 'GCSSS2']);
-const WRITE_KINDS = new Set(['MSR', 'MSRR', 'MSRimm']);
-
-/**
- * Name of the System register or instruction with 16-bit key
- * op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2, for an access in the given direction
- * (DBGDTRRX_EL0 and DBGDTRTX_EL0 share a key).
- */
-export function sysregNameForKey(key: number, access?: 'read' | 'write'): string | undefined {
-  // Generic spaces (IMPLEMENTATION DEFINED registers) have templates such as S3_<op1>_C<Cn>_C<Cm>_<op2>, not names.
-  const named = sysregEncodingsByKey(key).filter((e) => !e.asm.includes('<'));
-  const kinds = access === 'read' ? READ_KINDS : access === 'write' ? WRITE_KINDS : undefined;
-  return (named.find((e) => kinds?.has(e.kind)) ?? named[0])?.asm;
-}
-// ---------------------------------------------------------------------------
+// System-register names come from the database (sysregNameForKey); the decoder
+// prints the generic S<op0>_<op1>_C<n>_C<m>_<op2> form where it has none.
 
 const SEPARATED = {
   hex: /^0x[0-9a-f]+(?:_[0-9a-f]+)*$/i,

@@ -13,18 +13,23 @@ import { CHECK_USAGE, cmdCheck } from './check-command.js';
 import { cmdEsr } from './esr-command.js';
 import { IMPORT_KVM_USAGE, cmdImportKvm } from './import-kvm-command.js';
 import { cmdSysreg } from './sysreg-command.js';
+import { EventCounter, formatStats } from './run-stats.js';
+import { loadTrapTable } from './trap-table-file.js';
+import type { CompiledTraps } from '../traps/compiler.js';
 
-const USAGE = `usage: nvlab run [--mode direct|nested] [--max-insns N] [--memory SIZE] [--trace FILE] [--check-tlb] IMAGE.elf
+const USAGE = `usage: nvlab run [--mode direct|nested] [--traps FILE] [--max-insns N] [--memory SIZE] [--trace FILE] [--stats] [--check-tlb] IMAGE.elf
        nvlab sysreg [--json] [--views] NAME|op0,op1,CRn,CRm,op2|S3_0_C1_C0_0   what the Arm specification says about a system register
        nvlab esr VALUE [--json]      decode an ESR_ELx value field by field (nvlab esr --help)
        ${CHECK_USAGE}   check trap tables (docs/trap-language.md)
        ${IMPORT_KVM_USAGE} > kvm.traps   convert KVM's emulate-nested.c trap tables to a .traps file
 
   --mode direct     the image runs at the emulated CPU's EL2 (default)
-  --mode nested     the image runs at virtual EL2 under the L0 host model (not available yet)
+  --mode nested     the image runs at virtual EL2 under the L0 host model (docs/nested.md)
+  --traps FILE      nested mode: the trap table that decides which guest traps go to the image (default: the built-in default.traps)
   --max-insns N     stop after N instructions with exit status 124 (default ${DEFAULT_MAX_INSTRUCTIONS})
   --memory SIZE     RAM size, e.g. 512M, 4G (default 1G); allocated only where the guest touches it
   --trace FILE      write the event stream to FILE as JSON lines
+  --stats           print counts of events, L0 host exits and forwarded traps per trap-table entry on stderr at exit
   --check-tlb       check every TLB hit against the page tables and report stale entries on stderr`;
 
 class UsageError extends Error {}
@@ -35,6 +40,8 @@ interface RunArgs {
   memory?: number;
   trace?: string;
   checkTlb?: boolean;
+  traps?: string;
+  stats?: boolean;
   image: string;
 }
 
@@ -78,6 +85,12 @@ function parseRunArgs(argv: string[]): RunArgs {
       case '--check-tlb':
         a.checkTlb = true;
         break;
+      case '--traps':
+        a.traps = value();
+        break;
+      case '--stats':
+        a.stats = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.image) throw new UsageError(`more than one image given ('${a.image}' and '${arg}')`);
@@ -85,6 +98,7 @@ function parseRunArgs(argv: string[]): RunArgs {
     }
   }
   if (!a.image) throw new UsageError('no image given');
+  if (a.traps !== undefined && a.mode !== 'nested') throw new UsageError('--traps needs --mode nested: only the L0 host uses a trap table');
   return a as RunArgs;
 }
 
@@ -101,9 +115,14 @@ function writeAll(stream: NodeJS.WriteStream, bytes: Uint8Array): void {
 
 function cmdRun(argv: string[]): number {
   const args = parseRunArgs(argv);
-  if (args.mode === 'nested') {
-    process.stderr.write('nvlab: --mode nested is not available yet: the L0 host model is still being built; use --mode direct\n');
-    return EXIT.BAD_INPUT;
+  let traps: CompiledTraps | undefined;
+  if (args.traps !== undefined) {
+    const loaded = loadTrapTable(args.traps);
+    if (typeof loaded === 'string') {
+      process.stderr.write(loaded);
+      return EXIT.BAD_INPUT;
+    }
+    traps = loaded;
   }
   let elf: Uint8Array;
   try {
@@ -114,16 +133,20 @@ function cmdRun(argv: string[]): number {
   }
   let trace: WriteStream | undefined;
   if (args.trace) trace = createWriteStream(args.trace);
+  const counter = args.stats ? new EventCounter() : undefined;
   try {
     const result = runImage(elf, {
+      mode: args.mode,
+      traps,
       memory: args.memory,
       maxInstructions: args.maxInsns,
       onStdout: (b) => writeAll(process.stdout, b),
       onStderr: (b) => writeAll(process.stderr, b),
       checkTlb: args.checkTlb,
       onEvent:
-        trace || args.checkTlb
+        trace || args.checkTlb || counter
           ? (e) => {
+              counter?.add(e);
               trace?.write(JSON.stringify(e) + '\n');
               if (e.type === 'stale-tlb') process.stderr.write(staleTlbMessage(e) + '\n');
             }
@@ -137,6 +160,7 @@ function cmdRun(argv: string[]): number {
     } else if (o.kind === 'stopped') {
       process.stderr.write(`nvlab: ${o.error.message}\n`);
     }
+    if (counter) process.stderr.write(formatStats(result.instructions, counter, result.hostStats));
     return result.exitStatus;
   } catch (e) {
     if (e instanceof ElfError) {

@@ -37,6 +37,22 @@ export type StopReason =
   | { kind: 'reset' }
   | { kind: 'halted'; message: string };
 
+/**
+ * Software at EL2 modelled outside the guest (the nested L0 host): every
+ * exception routed to EL2 is taken as usual (ESR_EL2, ELR_EL2, SPSR_EL2,
+ * FAR_EL2, HPFAR_EL2 written) and then handed to `exit`, which must leave
+ * the PE at EL1 or EL0, as an exception return from EL2 would. It may stop
+ * the run with cpu.requestStop().
+ */
+export interface El2Host {
+  exit(cpu: Cpu): void;
+  /**
+   * Makes stage 2 translate `ipa` if the host would on a fault (debug and
+   * semihosting accesses, which take no exceptions); true when it now does.
+   */
+  fillStage2(cpu: Cpu, ipa: number): boolean;
+}
+
 /** Services the platform provides to the CPU. */
 export interface CpuHooks {
   /** HLT #0xF000 at EL1/EL2: an Arm semihosting call. */
@@ -129,6 +145,16 @@ export class Cpu implements EventClock {
   runLeft = 0;
 
   stopReason: StopReason | null = null;
+  /** Set in nested mode: the L0 host that owns EL2. */
+  el2Host: El2Host | null = null;
+  /**
+   * Called for every TLBI this PE executes, after its own TLB is updated:
+   * the L0 host's virtual EL2 passes a guest hypervisor's TLB maintenance on
+   * to the physical TLB and the shadow stage 2s.
+   */
+  onTlbi: ((name: string, args: readonly unknown[]) => void) | null = null;
+  /** Exceptions taken to EL1 so far: tells the L0 host that SPSR_EL1, ELR_EL1, ESR_EL1 and FAR_EL1 were written. */
+  el1Exceptions = 0;
 
   // Pending synchronous exception, set by raise()
   private pEl = 0;
@@ -213,6 +239,16 @@ export class Cpu implements EventClock {
     const retLo = (this.pcLo + this.pRetOffset) | 0;
     const retHi = (this.pcHi + (this.pRetOffset !== 0 && retLo >>> 0 < this.pRetOffset ? 1 : 0)) | 0;
     takeException(this, this.pEl, this.pSyndrome, retLo, retHi, this.pFarValid, this.pFarLo, this.pFarHi);
+    if (this.pEl === 2 && this.el2Host !== null) this.el2Host.exit(this);
+  }
+
+  /**
+   * The synchronous exception raise() recorded, for a caller that ran an
+   * operation outside the run loop (the L0 host emulating an access for a
+   * guest hypervisor) and caught GUEST_EXCEPTION.
+   */
+  pendingException(): { el: number; syndrome: number; retOffset: number; farValid: boolean; farLo: number; farHi: number } {
+    return { el: this.pEl, syndrome: this.pSyndrome, retOffset: this.pRetOffset, farValid: this.pFarValid, farLo: this.pFarLo, farHi: this.pFarHi };
   }
 
   /** SP alignment check for an access with SP as the base register (SP known misaligned). */
@@ -919,7 +955,19 @@ export class Cpu implements EventClock {
             this.pendingIss = false;
             this.pSyndrome = (this.pSyndrome | loadStoreSyndrome(fmem[fidx]!)) >>> 0;
           }
-          this.takePending();
+          try {
+            this.takePending();
+          } catch (e2) {
+            // The L0 host stopped the run while handling an exit.
+            if (e2 !== STOP) {
+              this.icount += budget - left;
+              this.runLeft = this.runBudget = 0;
+              throw e2;
+            }
+            this.icount += budget - left + 1;
+            this.runLeft = this.runBudget = 0;
+            return this.stopReason;
+          }
           pcLo = this.pcLo;
           pcHi = this.pcHi;
           fend = 0;

@@ -4,6 +4,8 @@ import { SP } from './regs.js';
 import {
   HCR_E2H_HI,
   HCR_NV_HI,
+  HCR_NV1_HI,
+  HCR_NV2_HI,
   HCR_TGE,
   SCTLR_DSSBS_HI,
   SCTLR_SPAN,
@@ -66,6 +68,15 @@ export function currentSctlr(cpu: Cpu): SR {
   return SCTLR[cpu.el]!;
 }
 
+/** HCR_EL2.{NV,NV1,NV2} make an exception taken from EL1 to EL1 report EL2 in SPSR_EL1.M. */
+function reportsEl2(cpu: Cpu): boolean {
+  const hi = cpu.sr.hi[SR.HCR_EL2]!;
+  if (!cpu.profileFlags.FEAT_NV || (hi & HCR_NV_HI) === 0) return false;
+  const nv1 = (hi & HCR_NV1_HI) !== 0;
+  const nv2 = cpu.profileFlags.FEAT_NV2 === true && (hi & HCR_NV2_HI) !== 0;
+  return nv2 || !nv1;
+}
+
 /**
  * Performs exception entry (AArch64.TakeException): saves state to the
  * target EL's ELR/SPSR/ESR/FAR, updates PSTATE and branches to the vector.
@@ -84,7 +95,10 @@ export function takeException(
   vectorOffset = 0,
 ): void {
   const fromEl = cpu.el;
-  const spsr = packPstate(cpu);
+  let spsr = packPstate(cpu);
+  // FEAT_NV: a guest hypervisor at EL1 sees itself at EL2 in SPSR_EL1.M when NV1 is 0
+  // (I_ZJRNN) or, with FEAT_NV2, whenever NV2 is 1 (I_DBTLM).
+  if (fromEl === 1 && targetEl === 1 && reportsEl2(cpu)) spsr = (spsr & ~0xc) | 0x8;
   const oldSpsel = cpu.spsel;
   saveSp(cpu);
   const sr = cpu.sr;
@@ -119,7 +133,9 @@ export function takeException(
   cpu.pcLo = vlo | offset;
   cpu.pcHi = sr.hi[VBAR[targetEl]!]!;
   cpu.contextChanged();
-  cpu.events.exception(cpu, fromEl, targetEl, syndrome, retLo, retHi, farValid, farLo, farHi);
+  if (targetEl === 1) cpu.el1Exceptions++;
+  // An exit to the L0 host is reported by the host, in the guest's terms.
+  if (targetEl !== 2 || cpu.el2Host === null) cpu.events.exception(cpu, fromEl, targetEl, syndrome, retLo, retHi, farValid, farLo, farHi);
 }
 
 /**
@@ -192,7 +208,7 @@ export function exceptionReturn(cpu: Cpu): void {
   cpu.pcLo = elrLo;
   cpu.pcHi = branchAddrHi(cpu, elrHi);
   cpu.contextChanged();
-  cpu.events.eret(cpu, fromEl, target < 0 ? fromEl : target, target < 0, elrLo, elrHi, spsr);
+  if (fromEl !== 2 || cpu.el2Host === null) cpu.events.eret(cpu, fromEl, target < 0 ? fromEl : target, target < 0, elrLo, elrHi, spsr);
 }
 
 /** ERET at EL1 with HCR_EL2.NV set traps to EL2 (FEAT_NV). */

@@ -55,6 +55,7 @@ export function translationFeatures(id: CpuIdentity): TranslationFeatures {
     e0pd: f('FEAT_E0PD'),
     vmid16: f('FEAT_VMID16'),
     pan: f('FEAT_PAN'),
+    nv: f('FEAT_NV'),
   };
 }
 

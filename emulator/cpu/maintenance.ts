@@ -20,6 +20,7 @@ export function tlbi(c: Cpu, name: string, args: readonly unknown[]): void {
   const r = executeTlbi(c.mmu, c.sr, name, args);
   c.contextChanged();
   c.events.tlbi(c, r.op, r.regime, args[args.length - 1] as bigint, r.removed);
+  if (c.onTlbi !== null) c.onTlbi(name, args);
 }
 
 /** AArch64_AT(Xt, stage, el, access): PAR_EL1, or the Data Abort AT takes instead. */

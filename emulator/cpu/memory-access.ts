@@ -58,6 +58,14 @@ const TWO32 = 4294967296;
 export function busTableReader(bus: PhysicalBus): PhysicalMemory {
   return {
     readDescriptor(pa: number, out: { lo: number; hi: number }): boolean {
+      const host = bus.hostRam;
+      if (host !== null && host.contains(pa, 8)) {
+        const c = host.chunk(pa);
+        const off = Ram.offset(pa);
+        out.lo = c.dv.getInt32(off, true);
+        out.hi = c.dv.getInt32(off + 4, true);
+        return true;
+      }
       switch (bus.classify(pa)) {
         case Backing.RAM: {
           if (pa + 8 > bus.ram.base + bus.ram.size) return false;
@@ -112,7 +120,8 @@ export function mmuAbort(cpu: Cpu, lo: number, hi: number, write: boolean, fetch
     cpu.sr.lo[SR.HPFAR_EL2] = ((page % 0x10000000) * 16) | 0;
     cpu.sr.hi[SR.HPFAR_EL2] = Math.floor(page / 0x10000000) | 0;
     if (!fetch && !f.s1ptw && !cm) cpu.pendingIss = true;
-    cpu.events.stage2Fault(cpu, lo, hi, f.ipa, f.describe(), fetch, write);
+    // Under the L0 host, stage-2 faults are its business: it reports what it made of them.
+    if (cpu.el2Host === null) cpu.events.stage2Fault(cpu, lo, hi, f.ipa, f.describe(), fetch, write);
   } else {
     target = defaultTargetEl(cpu);
     if (external && target === 1 && cpu.sr.hi[SR.HCR_EL2]! & (1 << (37 - 32))) target = 2;
@@ -152,7 +161,8 @@ export function flatDataIsDevice(cpu: Cpu): boolean {
  * LDTR/STTR check EL0 permissions at EL1 (unless HCR_EL2.{NV,NV1} = {1,1},
  * where a guest hypervisor's EL1 stands in for EL2) and at EL2 in the host
  * ({E2H,TGE} = {1,1}), unless PSTATE.UAO. PSTATE.PAN applies to privileged
- * accesses in the regimes that have EL0: EL1&0, and EL2&0 (E2H = 1).
+ * accesses in the regimes that have EL0: EL1&0 (unless {NV,NV1} = {1,1}),
+ * and EL2&0 (E2H = 1).
  */
 function accessFlags(cpu: Cpu, acc: number, unaligned: boolean): number {
   let f = unaligned ? TF.UNALIGNED : 0;
@@ -161,11 +171,12 @@ function accessFlags(cpu: Cpu, acc: number, unaligned: boolean): number {
   const hcrHi = cpu.sr.hi[SR.HCR_EL2]!;
   const e2h = (hcrHi & (1 << (34 - 32))) !== 0;
   if (el === 2 && !e2h) return f;
+  const nvNv1 = el === 1 && (hcrHi & (3 << (42 - 32))) === 3 << (42 - 32);
   if (acc & ACC_UNPRIV && !cpu.uao) {
-    const nvNv1 = (hcrHi & (3 << (42 - 32))) === 3 << (42 - 32);
     if (el === 1 ? !nvNv1 : inHost(cpu)) return f | TF.UNPRIV;
   }
-  if (cpu.pan) f |= TF.PAN;
+  // PSTATE.PAN is not honoured with HCR_EL2.{NV,NV1} = {1,1}: there is no EL0 data to protect.
+  if (cpu.pan && !nvNv1) f |= TF.PAN;
   return f;
 }
 
@@ -449,5 +460,13 @@ export function pokeVirtual(cpu: Cpu, lo: number, hi: number, data: Uint8Array):
 function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
   const mmu = cpu.mmu;
   if (!mmu.enabledFor(cpu.el)) return flatAddress(cpu, lo, hi);
-  return mmu.translate(lo, hi, cpu.el, Access.READ, TF.PROBE) ? mmu.pa : -1;
+  // Under the nested L0 host a guest's stage 2 is filled on demand: let the
+  // host fill what the guest hypervisor maps (a few tries: a stage-1 walk can
+  // need a stage-2 entry per level).
+  for (let tries = 0; ; tries++) {
+    if (mmu.translate(lo, hi, cpu.el, Access.READ, TF.PROBE)) return mmu.pa;
+    const f = mmu.fault;
+    if (tries < 6 && f.stage2 && cpu.el2Host?.fillStage2(cpu, f.ipa) === true) continue;
+    return -1;
+  }
 }

@@ -14,6 +14,8 @@ export const HCR_HCD = 1 << 29;
 export const HCR_RW = 1 << 31;
 export const HCR_E2H_HI = 1 << (34 - 32);
 export const HCR_NV_HI = 1 << (42 - 32);
+export const HCR_NV1_HI = 1 << (43 - 32);
+export const HCR_NV2_HI = 1 << (45 - 32);
 
 // SCTLR_ELx
 export const SCTLR_M = 1 << 0;

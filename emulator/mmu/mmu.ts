@@ -55,6 +55,8 @@ export const enum TF {
 }
 
 const TWO32 = POW2[32]!;
+/** HCR_EL2.NV (bit 42) and NV1 (bit 43) in the high half. */
+const HCR_NV_NV1_HI = 3 << (42 - 32);
 
 /** An AT result: PAR_EL1, or `abort` when the fault in Mmu.fault must be taken as a Data Abort. */
 export interface AtResult {
@@ -385,7 +387,8 @@ export class Mmu {
     e.ipa = -1;
     const sctlr = regime === Regime.EL10 ? SR.SCTLR_EL1 : SR.SCTLR_EL2;
     const wxn = (sr.lo[sctlr]! & (1 << 19)) !== 0;
-    e.perm = stage1Permissions(w.lo, w.hi, w.tableAttrs, twoRanges, wxn) | S2_ALL;
+    const nvNv1 = regime === Regime.EL10 && this.features.nv && (sr.hi[SR.HCR_EL2]! & HCR_NV_NV1_HI) === HCR_NV_NV1_HI;
+    e.perm = stage1Permissions(w.lo, w.hi, w.tableAttrs, twoRanges, wxn, nvNv1) | S2_ALL;
     e.level = w.level;
     e.granule = p.granule;
     const mair = regime === Regime.EL10 ? SR.MAIR_EL1 : SR.MAIR_EL2;
@@ -466,6 +469,15 @@ export class Mmu {
       }
     }
     return s2;
+  }
+
+  /**
+   * A fresh stage-2 walk of `ipa` with the current VTTBR_EL2/VTCR_EL2 (no
+   * TLB use): the entry (output, level, permissions, MemAttr), or undefined
+   * with `fault` set. The L0 host walks its guest hypervisor's stage 2 this way.
+   */
+  walkStage2(ipa: number, fault: Fault): TlbEntry | undefined {
+    return this.s2Entry(ipa, fault, true, false);
   }
 
   /** Stage 2 for a stage-1 descriptor read (S1PTW): the PA, or -1 with the stage-2 fault recorded. */

@@ -28,11 +28,20 @@ export const S2_ALL = S2_R | S2_W | S2_X1 | S2_X0;
  * Stage-1 permissions of a leaf descriptor with the table attributes
  * gathered above it. `twoRanges`: the regime has EL0 (EL1&0, EL2&0); in the
  * EL2 regime AP[1], PXN and PXNTable have no meaning. `wxn`: SCTLR_ELx.WXN.
+ * `nvNv1`: the EL1&0 regime with HCR_EL2.{NV,NV1} = {1,1}, where a guest
+ * hypervisor's EL2-format tables are used at EL1: bit 54 (and bit 60 in
+ * tables) is PXN, bit 53 (59) is RES0, UXN is 0, and AP[1] and APTable[0]
+ * count as 0 (FEAT_NV).
  */
-export function stage1Permissions(lo: number, hi: number, tableAttrs: number, twoRanges: boolean, wxn: boolean): number {
+export function stage1Permissions(lo: number, hi: number, tableAttrs: number, twoRanges: boolean, wxn: boolean, nvNv1 = false): number {
   const readOnly = (lo & 0x80) !== 0 || (tableAttrs & TA_AP1) !== 0;
   const w1 = !readOnly;
   let p = P1_R | (w1 ? P1_W : 0);
+  if (nvNv1) {
+    const pxn = (hi & DH_XN) !== 0 || (tableAttrs & TA_XN) !== 0 || (wxn && w1);
+    if (!pxn) p |= P1_X;
+    return p | P0_X;
+  }
   if (!twoRanges) {
     const xn = (hi & DH_XN) !== 0 || (tableAttrs & TA_XN) !== 0;
     if (!xn && !(wxn && w1)) p |= P1_X;

@@ -91,13 +91,26 @@ function asidOperand(sr: SysregFile, kind: TlbKind, xt: bigint): number {
   return sr.hi[tcr]! & (1 << (36 - 32)) ? asid : asid & 0xff;
 }
 
+/**
+ * Where a TLBI lands when it is not this PE's own: the L0 host applies a
+ * guest hypervisor's TLBI to the physical TLB, where its regimes live under
+ * other kinds and VMIDs. Operands are still decoded against `sr`.
+ */
+export interface TlbiTarget {
+  /** The TLB kind the entries of the operation's regime have. */
+  readonly kind: TlbKind;
+  /** The VMID for EL1&0 and stage-2 entries. */
+  readonly vmid: number;
+}
+
 /** Performs one TLBI. `name` and `args` are what the generated access rules pass. */
-export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readonly unknown[]): TlbiSummary {
+export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readonly unknown[], target?: TlbiTarget): TlbiSummary {
   const tlb: Tlb = mmu.tlb;
   const op = name.slice('AArch64_TLBI_'.length);
-  const kind = kindOf(args[1]);
+  const decodeKind = kindOf(args[1]);
   const xt = args[args.length - 1] as bigint;
-  const vmid = kind === TlbKind.EL10 ? mmu.vmid() : undefined;
+  const kind = target ? target.kind : decodeKind;
+  const vmid = target ? target.vmid : kind === TlbKind.EL10 ? mmu.vmid() : undefined;
   const lpa2 = mmu.features.lpa2;
   let removed = 0;
   switch (op) {
@@ -116,23 +129,23 @@ export function executeTlbi(mmu: Mmu, sr: SysregFile, name: string, args: readon
       removed = tlb.invalidate(TlbKind.S2, vmid);
       break;
     case 'ASID': {
-      const asid = asidOperand(sr, kind, xt);
+      const asid = asidOperand(sr, decodeKind, xt);
       removed = tlb.invalidate(kind, vmid, (e) => e.asid === asid);
       break;
     }
     case 'VA':
     case 'VAA': {
       const page = Number(xt & M44); // VA[55:12]
-      const asid = op === 'VA' && kind !== TlbKind.EL2 ? asidOperand(sr, kind, xt) : undefined;
+      const asid = op === 'VA' && decodeKind !== TlbKind.EL2 ? asidOperand(sr, decodeKind, xt) : undefined;
       const ttl = ttlFilter(Number((xt >> 44n) & 0xfn), lpa2, false);
       removed = tlb.invalidatePage(kind, vmid, asid, page, ttl);
       break;
     }
     case 'RVA':
     case 'RVAA': {
-      const r = decodeRange(xt, tcrDs(sr, kind), true);
+      const r = decodeRange(xt, tcrDs(sr, decodeKind), true);
       if (!r) break;
-      const asid = op === 'RVA' && kind !== TlbKind.EL2 ? asidOperand(sr, kind, xt) : -1;
+      const asid = op === 'RVA' && decodeKind !== TlbKind.EL2 ? asidOperand(sr, decodeKind, xt) : -1;
       removed = tlb.invalidate(kind, vmid, (e) => {
         if (asid >= 0 && e.asid >= 0 && e.asid !== asid) return false;
         if (e.granule !== r.granule || (r.level !== 0 && e.level !== r.level)) return false;

@@ -41,6 +41,8 @@ export interface TranslationFeatures {
   readonly vmid16: boolean;
   /** FEAT_PAN. */
   readonly pan: boolean;
+  /** FEAT_NV: HCR_EL2.{NV,NV1} = {1,1} changes the EL1&0 descriptor permission bits. */
+  readonly nv: boolean;
 }
 
 export class WalkParams {

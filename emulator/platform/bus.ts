@@ -41,6 +41,11 @@ export class PhysicalBus {
   private readonly unmodelled: UnmodelledRegion[] = [];
   /** Highest physical address + 1 the CPU can generate (from its PARange). */
   readonly paLimit: number;
+  /**
+   * Memory of the nested L0 host (its stage-2 tables): read by table walks,
+   * which the host points at it, and by nothing the guest can reach.
+   */
+  hostRam: Ram | null = null;
 
   constructor(
     readonly ram: Ram,

@@ -15,6 +15,9 @@ import { Pl011 } from './pl011.js';
 import { psciCall } from './psci.js';
 import { Ram } from './ram.js';
 import { Semihosting } from './semihosting.js';
+import { L0Host } from '../nested/l0-host.js';
+import type { CompiledTraps } from '../traps/compiler.js';
+import { defaultTraps } from '../traps/default-table.js';
 
 export const VIRT = {
   RAM_BASE: 0x4000_0000,
@@ -51,6 +54,13 @@ export interface MachineConfig {
    * in the data TLB.
    */
   checkTlb?: boolean;
+  /**
+   * 'direct' (default): the image runs at the CPU's EL2. 'nested': at
+   * virtual EL2 under the L0 host model, which decides its guests' traps
+   * with `traps` (default: the built-in table).
+   */
+  mode?: 'direct' | 'nested';
+  traps?: CompiledTraps;
 }
 
 /** Where the guest's output goes. */
@@ -72,6 +82,8 @@ export class VirtMachine {
   readonly events = new EventBus();
   readonly cpu: Cpu;
   readonly semihosting: Semihosting;
+  /** The L0 host in nested mode. */
+  readonly host: L0Host | null = null;
   private image: ElfImage | null = null;
 
   constructor(config: MachineConfig, io: MachineIo) {
@@ -104,6 +116,10 @@ export class VirtMachine {
       this.events,
     );
     if (config.checkTlb) this.cpu.staleTracker = new StaleTlbTracker(this.cpu);
+    if (config.mode === 'nested') {
+      this.host = new L0Host(this.cpu, this.bus, features, config.traps ?? defaultTraps(), this.events);
+      this.cpu.el2Host = this.host;
+    }
   }
 
   /** Copies the image into RAM and resets the CPU to its entry point in EL2h. */
@@ -119,7 +135,10 @@ export class VirtMachine {
       if (s.memsz > s.data.length) this.ram.writeBytes(s.paddr + s.data.length, new Uint8Array(s.memsz - s.data.length));
     }
     const e = img.entry;
-    this.cpu.reset(Number(e & 0xffffffffn) | 0, Number(e >> 32n) | 0);
+    const lo = Number(e & 0xffffffffn) | 0;
+    const hi = Number(e >> 32n) | 0;
+    this.cpu.reset(lo, hi);
+    this.host?.boot(lo, hi, VIRT.RAM_BASE, this.ram.size);
     this.semihosting.reset();
   }
 

@@ -97,10 +97,37 @@ describe('nvlab run', () => {
     expect(r.status).toBe(2);
   });
 
-  it('says that nested mode is not available yet', () => {
+  it('runs the example nested under the L0 host, where it still sees EL2', () => {
     const r = nvlab('run', '--mode', 'nested', HELLO);
+    expect(r.stdout).toBe("Hello from nvlab's hello-el2 example!\nRunning at EL2\n");
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('prints run statistics on stderr with --stats, leaving stdout to the guest', () => {
+    const r = nvlab('run', '--mode', 'nested', '--stats', HELLO);
+    expect(r.stdout).toBe("Hello from nvlab's hello-el2 example!\nRunning at EL2\n");
+    expect(r.stderr).toMatch(/^nvlab: run statistics: \d+ instructions\n/);
+    expect(r.stderr).toMatch(/exits to the L0 host:/);
+    expect(r.stderr).toMatch(/forwarded to vEL2, by trap-table entry or reason:/);
+    expect(r.status).toBe(0);
+  });
+
+  it('refuses --traps without --mode nested, and a trap table with errors, naming the line', () => {
+    const table = join(dir, 'bad.traps');
+    writeFileSync(table, 'control TID3 forwards reads when HCR_EL2.TID3 == 1\ntrap ID_AA64PFR0_EL1 with TID33\n');
+    let r = nvlab('run', '--traps', table, HELLO);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--mode nested is not available yet/);
+    expect(r.stderr).toMatch(/--traps needs --mode nested/);
+    r = nvlab('run', '--mode', 'nested', '--traps', table, HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${table}:2:27: error:`);
+    expect(r.stderr).toMatch(/TID33/);
+    expect(r.stderr).toMatch(/has 1 error; not running/);
+    r = nvlab('run', '--mode', 'nested', '--traps', join(dir, 'missing.traps'), HELLO);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot read trap table/);
   });
 
   it('writes the event stream as JSON lines, identically on every run', () => {

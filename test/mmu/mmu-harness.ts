@@ -22,6 +22,7 @@ export const FEATURES: TranslationFeatures = {
   e0pd: true,
   vmid16: true,
   pan: true,
+  nv: true,
 };
 
 export class FakeMemory implements PhysicalMemory {

@@ -1,0 +1,180 @@
+/**
+ * Stage-2 translation tables the L0 host writes for the PE to walk: 4 KiB
+ * granule, one root table covering the IPA size (no concatenation), blocks
+ * and pages installed one at a time. Used for the canonical stage 2 of the
+ * guest hypervisor and for the shadow stage 2s of its guests.
+ */
+import { type HostMemory, PAGE } from './host-memory.js';
+
+const TWO32 = 4294967296;
+
+/** The leaf attributes of a stage-2 block or page descriptor. */
+export interface Stage2Attrs {
+  /** MemAttr[3:0], descriptor bits [5:2] (0b1111: Normal Write-Back). */
+  readonly memAttr: number;
+  /** S2AP[1:0], bits [7:6]: bit 0 read, bit 1 write. */
+  readonly s2ap: number;
+  /** SH[1:0], bits [9:8]. */
+  readonly sh: number;
+  /** XN[1:0], bits [54:53]. */
+  readonly xn: number;
+}
+
+export const NORMAL_RW: Stage2Attrs = { memAttr: 0b1111, s2ap: 0b11, sh: 0b11, xn: 0 };
+
+/** Bytes a leaf at `level` maps with the 4 KiB granule. */
+export function levelSize(level: number): number {
+  return 2 ** (12 + 9 * (3 - level));
+}
+
+/** PARange encodings of ID_AA64MMFR0_EL1 / VTCR_EL2.PS. */
+const PS_CODE: Record<number, number> = { 32: 0, 36: 1, 40: 2, 42: 3, 44: 4, 48: 5, 52: 6 };
+
+export class Stage2Tables {
+  readonly root: number;
+  /** Level of the root table: the lowest whose table covers the IPA size. */
+  readonly startLevel: number;
+  readonly ipaBits: number;
+  /** Leaf descriptors installed and not removed. */
+  leaves = 0;
+  private readonly tables = new Set<number>();
+  private readonly scratch = { lo: 0, hi: 0 };
+
+  constructor(
+    private readonly mem: HostMemory,
+    ipaBits: number,
+  ) {
+    if (ipaBits > 48) throw new Error(`a ${ipaBits}-bit IPA space needs LPA2 tables, which the L0 host does not build yet`);
+    this.ipaBits = ipaBits;
+    this.startLevel = ipaBits > 39 ? 0 : ipaBits > 30 ? 1 : 2;
+    this.root = this.newTable();
+  }
+
+  /** VTCR_EL2 for these tables: T0SZ, SL0, Normal WB inner-shareable walks, 4 KiB, PS = the PE's PA size, 8-bit VMIDs. */
+  vtcr(paBits: number): number {
+    const sl0 = 2 - this.startLevel;
+    const ps = PS_CODE[Math.min(paBits, 48)] ?? 5;
+    return ((64 - this.ipaBits) | (sl0 << 6) | (1 << 8) | (1 << 10) | (3 << 12) | (ps << 16) | (1 << 31)) | 0;
+  }
+
+  /** VTTBR_EL2 halves for a VMID. */
+  vttbr(vmid: number): [number, number] {
+    return [this.root % TWO32 | 0, (Math.floor(this.root / TWO32) | ((vmid & 0xff) << 16)) | 0];
+  }
+
+  private newTable(): number {
+    const pa = this.mem.allocPage();
+    this.tables.add(pa);
+    return pa;
+  }
+
+  private index(ipa: number, level: number): number {
+    return Math.floor(ipa / levelSize(level)) % 512;
+  }
+
+  /**
+   * Maps [ipa, ipa + levelSize(level)) to pa (both aligned to that size)
+   * with `attrs`, replacing whatever was there (a finer subtree is freed).
+   */
+  map(ipa: number, pa: number, level: number, attrs: Stage2Attrs): void {
+    const size = levelSize(level);
+    if (level < 1 || level > 3 || ipa % size !== 0 || pa % size !== 0) throw new Error(`bad stage-2 mapping 0x${ipa.toString(16)} -> 0x${pa.toString(16)} at level ${level}`);
+    let table = this.root;
+    for (let l = this.startLevel; l < level; l++) {
+      const slot = table + 8 * this.index(ipa, l);
+      this.mem.read64(slot, this.scratch);
+      if ((this.scratch.lo & 3) === 3) {
+        table = this.scratch.hi * TWO32 + (this.scratch.lo >>> 0) - ((this.scratch.lo >>> 0) % PAGE);
+        continue;
+      }
+      if ((this.scratch.lo & 3) === 1) this.leaves--;
+      const next = this.newTable();
+      this.mem.write64(slot, (next % TWO32) | 3, Math.floor(next / TWO32));
+      table = next;
+    }
+    const slot = table + 8 * this.index(ipa, level);
+    this.mem.read64(slot, this.scratch);
+    if (level < 3 && (this.scratch.lo & 3) === 3) this.freeSubtree(this.scratch, level + 1);
+    else if ((this.scratch.lo & 1) === 1) this.leaves--;
+    const type = level === 3 ? 3 : 1;
+    const lo = (pa % TWO32) | type | (attrs.memAttr << 2) | (attrs.s2ap << 6) | (attrs.sh << 8) | (1 << 10);
+    const hi = Math.floor(pa / TWO32) | (attrs.xn << 21);
+    this.mem.write64(slot, lo | 0, hi | 0);
+    this.leaves++;
+  }
+
+  /**
+   * Removes every leaf overlapping [ipa, ipa + size). A block that overlaps
+   * only in part goes as a whole: the next access refaults what it still
+   * should map.
+   */
+  unmap(ipa: number, size: number): void {
+    this.unmapIn(this.root, this.startLevel, 0, ipa, ipa + size);
+  }
+
+  private unmapIn(table: number, level: number, base: number, start: number, end: number): void {
+    const size = levelSize(level);
+    const first = Math.max(0, Math.floor((start - base) / size));
+    const last = Math.min(511, Math.floor((end - 1 - base) / size));
+    for (let i = first; i <= last; i++) {
+      const slot = table + 8 * i;
+      this.mem.read64(slot, this.scratch);
+      const t = this.scratch.lo & 3;
+      if (t === 0 || t === 2) continue;
+      if (t === 3 && level < 3) {
+        const next = this.scratch.hi * TWO32 + (this.scratch.lo >>> 0) - ((this.scratch.lo >>> 0) % PAGE);
+        this.unmapIn(next, level + 1, base + i * size, start, end);
+        continue;
+      }
+      this.mem.write64(slot, 0, 0);
+      this.leaves--;
+    }
+  }
+
+  /** The leaf descriptor mapping `ipa`, or null. */
+  lookup(ipa: number): { level: number; lo: number; hi: number } | null {
+    let table = this.root;
+    for (let l = this.startLevel; l <= 3; l++) {
+      this.mem.read64(table + 8 * this.index(ipa, l), this.scratch);
+      const t = this.scratch.lo & 3;
+      if (t === 0 || t === 2) return null;
+      if (t === 1 || l === 3) return { level: l, lo: this.scratch.lo, hi: this.scratch.hi };
+      table = this.scratch.hi * TWO32 + (this.scratch.lo >>> 0) - ((this.scratch.lo >>> 0) % PAGE);
+    }
+    return null;
+  }
+
+  private freeSubtree(desc: { lo: number; hi: number }, level: number): void {
+    const table = desc.hi * TWO32 + (desc.lo >>> 0) - ((desc.lo >>> 0) % PAGE);
+    const d = { lo: 0, hi: 0 };
+    for (let i = 0; i < 512; i++) {
+      this.mem.read64(table + 8 * i, d);
+      const t = d.lo & 3;
+      if (t === 3 && level < 3) this.freeSubtree(d, level + 1);
+      else if (t === 1 || (t === 3 && level === 3)) this.leaves--;
+    }
+    this.tables.delete(table);
+    this.mem.freePage(table);
+  }
+
+  /** Empties the tables, keeping the root. */
+  clear(): void {
+    for (const t of this.tables) if (t !== this.root) this.mem.freePage(t);
+    this.tables.clear();
+    this.tables.add(this.root);
+    for (let i = 0; i < 512; i++) this.mem.write64(this.root + 8 * i, 0, 0);
+    this.leaves = 0;
+  }
+
+  /** Returns every page to the host. */
+  destroy(): void {
+    for (const t of this.tables) this.mem.freePage(t);
+    this.tables.clear();
+    this.leaves = 0;
+  }
+
+  /** Pages the tables use. */
+  get pages(): number {
+    return this.tables.size;
+  }
+}
