@@ -12,6 +12,7 @@ describe('examples print what QEMU prints', () => {
   for (const [elf, expected] of [
     ['lpa2-walks/lpa2-walks.elf', 'lpa2-walks/expected.stdout'],
     ['hyp-init/hyp-init.elf', 'hyp-init/expected.stdout'],
+    ['mini-hyp/mini-hyp.elf', 'mini-hyp/expected.stdout'],
   ] as const) {
     it(elf, () => {
       const r = runImage(file(elf));
