@@ -706,6 +706,12 @@ function forwardReason(ec: number, v: { readonly lo: Int32Array; readonly hi: In
       return 'HFGITR_EL2.SVC_EL1/SVC_EL0';
     case 0x07:
       return 'CPTR_EL2';
+    case 0x30:
+    case 0x32:
+    case 0x34:
+    case 0x38:
+    case 0x3c:
+      return 'MDCR_EL2.TDE';
     default:
       return v.lo[SR.HCR_EL2]! & HCR_TGE ? 'HCR_EL2.TGE' : `EC 0x${ec.toString(16)} taken to EL2`;
   }
