@@ -39,6 +39,22 @@ export class HostMemory {
     return pa;
   }
 
+  /**
+   * `n` (a power of two) zeroed contiguous pages aligned to their total size:
+   * a concatenated stage-2 root table.
+   */
+  allocContiguous(n: number): number {
+    if (n === 1) return this.allocPage();
+    const size = n * PAGE;
+    const base = Math.ceil(this.next / size) * size;
+    if (base + size > HOST_MEMORY_BASE + HOST_MEMORY_SIZE) throw new Error('the L0 host ran out of memory for page tables');
+    // Pages skipped for the alignment are not lost: they serve single-page allocations.
+    for (let p = this.next; p < base; p += PAGE) this.free.push(p);
+    this.next = base + size;
+    this.inUse += n;
+    return base;
+  }
+
   freePage(pa: number): void {
     this.free.push(pa);
     this.inUse--;

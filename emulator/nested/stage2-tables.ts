@@ -32,13 +32,21 @@ const PS_CODE: Record<number, number> = { 32: 0, 36: 1, 40: 2, 42: 3, 44: 4, 48:
 
 export class Stage2Tables {
   readonly root: number;
-  /** Level of the root table: the lowest whose table covers the IPA size. */
+  /**
+   * Level of the root table. Level 0 only from 44 bits: with the 4 KiB
+   * granule a level-0 start is reserved on PEs with fewer PA bits
+   * (AArch64.S2InvalidSL), so 40 to 43 bits start at level 1 with 2 to 16
+   * concatenated tables.
+   */
   readonly startLevel: number;
+  /** Pages of the (concatenated) root table. */
+  readonly rootPages: number;
   readonly ipaBits: number;
   /** Leaf descriptors installed and not removed. */
   leaves = 0;
   private readonly tables = new Set<number>();
   private readonly scratch = { lo: 0, hi: 0 };
+  private destroyed = false;
 
   constructor(
     private readonly mem: HostMemory,
@@ -46,8 +54,9 @@ export class Stage2Tables {
   ) {
     if (ipaBits > 48) throw new Error(`a ${ipaBits}-bit IPA space needs LPA2 tables, which the L0 host does not build yet`);
     this.ipaBits = ipaBits;
-    this.startLevel = ipaBits > 39 ? 0 : ipaBits > 30 ? 1 : 2;
-    this.root = this.newTable();
+    this.startLevel = ipaBits >= 44 ? 0 : ipaBits > 30 ? 1 : 2;
+    this.rootPages = this.startLevel === 1 && ipaBits > 39 ? 2 ** (ipaBits - 39) : 1;
+    this.root = this.mem.allocContiguous(this.rootPages);
   }
 
   /** VTCR_EL2 for these tables: T0SZ, SL0, Normal WB inner-shareable walks, 4 KiB, PS = the PE's PA size, 8-bit VMIDs. */
@@ -69,7 +78,8 @@ export class Stage2Tables {
   }
 
   private index(ipa: number, level: number): number {
-    return Math.floor(ipa / levelSize(level)) % 512;
+    // The root of concatenated tables is indexed by every IPA bit above the level.
+    return level === this.startLevel ? Math.floor(ipa / levelSize(level)) : Math.floor(ipa / levelSize(level)) % 512;
   }
 
   /**
@@ -115,7 +125,7 @@ export class Stage2Tables {
   private unmapIn(table: number, level: number, base: number, start: number, end: number): void {
     const size = levelSize(level);
     const first = Math.max(0, Math.floor((start - base) / size));
-    const last = Math.min(511, Math.floor((end - 1 - base) / size));
+    const last = Math.min((level === this.startLevel ? 512 * this.rootPages : 512) - 1, Math.floor((end - 1 - base) / size));
     for (let i = first; i <= last; i++) {
       const slot = table + 8 * i;
       this.mem.read64(slot, this.scratch);
@@ -159,10 +169,9 @@ export class Stage2Tables {
 
   /** Empties the tables, keeping the root. */
   clear(): void {
-    for (const t of this.tables) if (t !== this.root) this.mem.freePage(t);
+    for (const t of this.tables) this.mem.freePage(t);
     this.tables.clear();
-    this.tables.add(this.root);
-    for (let i = 0; i < 512; i++) this.mem.write64(this.root + 8 * i, 0, 0);
+    for (let i = 0; i < 512 * this.rootPages; i++) this.mem.write64(this.root + 8 * i, 0, 0);
     this.leaves = 0;
   }
 
@@ -170,11 +179,13 @@ export class Stage2Tables {
   destroy(): void {
     for (const t of this.tables) this.mem.freePage(t);
     this.tables.clear();
+    if (!this.destroyed) for (let i = 0; i < this.rootPages; i++) this.mem.freePage(this.root + i * PAGE);
+    this.destroyed = true;
     this.leaves = 0;
   }
 
   /** Pages the tables use. */
   get pages(): number {
-    return this.tables.size;
+    return this.tables.size + (this.destroyed ? 0 : this.rootPages);
   }
 }
