@@ -779,6 +779,9 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = Object.freeze({
     'FEAT_E2H0', // HCR_EL2.E2H can be 0: non-VHE hypervisors run too
     'FEAT_NV',
     'FEAT_NV2',
+    // CNTKCTL_EL1 holds CNTHCTL_EL2's EL1PCTEN..EL1NVVCT: a VHE guest hypervisor
+    // at EL1 writes CNTHCTL_EL2 through it, and the L0 host needs them kept.
+    'FEAT_NV2p1',
     'FEAT_ECV',
     'FEAT_FGT',
     'FEAT_HCX',
@@ -822,12 +825,17 @@ export const DEFAULT_PROFILE_SPEC: ProfileSpec = Object.freeze({
     'FEAT_FGT', // v8Ap5
     'FEAT_HCX', // v8Ap6
     'FEAT_LPA2', // v8Ap6
+    'FEAT_NV2p1', // v9Ap5
   ]),
   idOverrides: Object.freeze({
     // IMPLEMENTATION DEFINED cache geometry, as the CPU reports it today (and
     // QEMU's -cpu max): 64-byte lines, PIPT instruction cache (nvlab has no
     // caches, so nothing aliases; PIPT is one of the FEAT_IVIPT values).
     CTR_EL0: Object.freeze({ IminLine: 4, DminLine: 4, ERG: 4, CWG: 4, L1Ip: 3 }),
+    // FEAT_NV2p1 needs NV_frac = 2, which on its own also encodes FEAT_NV2
+    // with NV = 0; software that reads only the main field (KVM before
+    // NV_frac existed) must still see FEAT_NV2 there.
+    ID_AA64MMFR2_EL1: Object.freeze({ NV: 2 }),
   }),
 });
 

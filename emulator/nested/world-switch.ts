@@ -78,8 +78,13 @@ const VHE_SWAP: readonly (readonly [SR, SR])[] = [
   [SR.CNTV_CVAL_EL0, SR.CNTHV_CVAL_EL2],
 ];
 
-/** CNTKCTL_EL1's fields, which a VHE guest hypervisor writes in CNTHCTL_EL2 through CNTKCTL_EL1. */
-const CNTKCTL_FIELDS = 0x3ff | (1 << 17);
+/**
+ * CNTHCTL_EL2 (E2H = 1) fields that CNTKCTL_EL1 holds: a VHE guest hypervisor
+ * writes CNTHCTL_EL2 through CNTKCTL_EL1 at EL1. EL1PCTEN..EL1NVVCT [16:10]
+ * exist in CNTKCTL_EL1 with FEAT_NV2p1 (with FEAT_NV only they would be lost,
+ * which is why the architecture added them), EVNTIS [17] with FEAT_ECV.
+ */
+const CNTKCTL_FIELDS = 0x3ffff;
 
 /** Non-VHE: the registers the PE itself writes at EL1 (exception entry, SP), copied back on exit. */
 const NVHE_LIVE: readonly (readonly [SR, SR])[] = [

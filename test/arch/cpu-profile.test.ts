@@ -134,9 +134,10 @@ describe('default profile', () => {
     expect(f('ID_AA64MMFR1_EL1', 'VMIDBits')).toBe(2);
     expect(f('ID_AA64MMFR1_EL1', 'HCX')).toBe(1);
     // ID_AA64MMFR2_EL1.NV: 0b0010 = FEAT_NV2 (HCR_EL2.NV2, VNCR_EL2) on top of FEAT_NV,
-    // with ID_AA64MMFR4_EL1.NV_frac = 0b0000 ("described in ID_AA64MMFR2_EL1.NV").
+    // and ID_AA64MMFR4_EL1.NV_frac = 0b0010 = FEAT_NV2p1 (CNTKCTL_EL1 holds CNTHCTL_EL2's
+    // EL1PCTEN..EL1NVVCT, which a VHE guest hypervisor writes through it).
     expect(f('ID_AA64MMFR2_EL1', 'NV')).toBe(2);
-    expect(f('ID_AA64MMFR4_EL1', 'NV_frac')).toBe(0);
+    expect(f('ID_AA64MMFR4_EL1', 'NV_frac')).toBe(2);
     // ID_AA64MMFR4_EL1.E2H0: 0b0000 = FEAT_E2H0, HCR_EL2.E2H can be 0 or 1.
     expect(f('ID_AA64MMFR4_EL1', 'E2H0')).toBe(0);
     // ID_AA64ISAR0_EL1.Atomic: 0b0010 = FEAT_LSE (0b0011 would be FEAT_LSE128).
@@ -175,6 +176,7 @@ describe('default profile', () => {
       ID_AA64MMFR0_EL1: '0x1100032310200026',
       ID_AA64MMFR1_EL1: '0x10010211120', // XNX = 1
       ID_AA64MMFR2_EL1: '0x1001000012010011', // E0PD, TTL, ST, CnP, ...
+      ID_AA64MMFR4_EL1: '0x200000', // NV_frac [23:20] = 2: FEAT_NV2p1
       ID_AA64PFR0_EL1: '0x1001000000000111', // CSV3 = 1
       ID_AA64PFR1_EL1: '0x20',
     });
@@ -273,15 +275,19 @@ describe('profile checks', () => {
   });
 
   it('an override to another valid encoding of the same features is accepted', () => {
-    // NV_frac = 1 with NV = 0 also encodes FEAT_NV and FEAT_NV2 (the form
-    // Arm added for PEs without HCR_EL2.NV1); it is consistent, so allowed.
-    const p = build({
-      ...DEFAULT_PROFILE_SPEC,
-      idOverrides: { ...DEFAULT_PROFILE_SPEC.idOverrides, ID_AA64MMFR2_EL1: { NV: 0 }, ID_AA64MMFR4_EL1: { NV_frac: 1 } },
-    });
+    // NV_frac >= 1 with NV = 0 also encodes FEAT_NV and FEAT_NV2 (the form Arm
+    // added for PEs without HCR_EL2.NV1); it is consistent, so allowed.
+    const p = build({ ...DEFAULT_PROFILE_SPEC, idOverrides: { ...DEFAULT_PROFILE_SPEC.idOverrides, ID_AA64MMFR2_EL1: { NV: 0 } } });
     expect(p.idField('ID_AA64MMFR2_EL1', 'NV')).toBe(0);
-    expect(p.idField('ID_AA64MMFR4_EL1', 'NV_frac')).toBe(1);
-    const back = detectFeatures(p.idRegisters, architectureVersions(p.features)).implemented;
+    expect(p.idField('ID_AA64MMFR4_EL1', 'NV_frac')).toBe(2);
+    let back = detectFeatures(p.idRegisters, architectureVersions(p.features)).implemented;
+    expect(['FEAT_NV', 'FEAT_NV2', 'FEAT_NV2p1'].map((f) => back.has(f))).toEqual([true, true, true]);
+    // Without FEAT_NV2p1: NV_frac = 1 with NV = 0.
+    const noP1 = { ...DEFAULT_PROFILE_SPEC, features: DEFAULT_PROFILE_SPEC.features.filter((f) => f !== 'FEAT_NV2p1'), aheadOfVersion: (DEFAULT_PROFILE_SPEC.aheadOfVersion ?? []).filter((f) => f !== 'FEAT_NV2p1') };
+    const q = build({ ...noP1, idOverrides: { ...DEFAULT_PROFILE_SPEC.idOverrides, ID_AA64MMFR2_EL1: { NV: 0 }, ID_AA64MMFR4_EL1: { NV_frac: 1 } } });
+    expect(q.idField('ID_AA64MMFR2_EL1', 'NV')).toBe(0);
+    expect(q.idField('ID_AA64MMFR4_EL1', 'NV_frac')).toBe(1);
+    back = detectFeatures(q.idRegisters, architectureVersions(q.features)).implemented;
     expect(back.has('FEAT_NV2')).toBe(true);
     expect(back.has('FEAT_NV2p1')).toBe(false);
   });
