@@ -115,7 +115,7 @@ export class L0Host implements El2Host {
     if (identity.paBits < 40) throw new Error(`nested mode needs a PA size of at least 40 bits for the L0 host's memory (the CPU profile has ${identity.paBits})`);
     this.paBits = identity.paBits;
     this.ipaBits = Math.min(identity.paBits, 48);
-    this.vpe = new VirtualEl2(bus, identity);
+    this.vpe = new VirtualEl2(bus, identity, events);
     this.vpe.pe.onTlbi = (name, args) => this.guestHypervisorTlbi(name, args);
     bus.hostRam = this.memory.ram;
     for (const s of FINE_GRAINED) this.noTrap.set(s, noTrapValue(s));
@@ -170,6 +170,7 @@ export class L0Host implements El2Host {
       this.current = null;
     }
     const pe = this.vpe.pe;
+    this.vpe.setClock(cpu.instructionCount());
     setPstate(pe, spsr, from === 'hyp' && fromEl === 1 ? 2 : fromEl);
     pe.pcLo = elrLo;
     pe.pcHi = elrHi;
@@ -208,7 +209,6 @@ export class L0Host implements El2Host {
         this.virtualEret = true;
         this.stats.erets++;
         this.vpe.exceptionReturn();
-        this.events.lazy(() => ({ type: 'eret', icount: cpu.instructionCount(), fromEl: 2, toEl: pe.el, illegal: pe.il === 1, elr: '0x' + hex64(pe.pcLo, pe.pcHi), spsr: '0x' + (pe.sr.lo[SR.SPSR_EL2]! >>> 0).toString(16).padStart(8, '0') }));
         return;
       case 0x16: {
         // An HVC at virtual EL2 is taken at virtual EL2, unless HCR_EL2.HCD makes it UNDEFINED.
@@ -471,7 +471,7 @@ export class L0Host implements El2Host {
         pc: '0x' + hex64(pe.pcLo, pe.pcHi),
         va: '0x' + hex64(cpu.sr.lo[SR.FAR_EL2]!, cpu.sr.hi[SR.FAR_EL2]!),
         ipa: '0x' + ipa.toString(16).padStart(12, '0'),
-        fault: l1Fault ? l1Fault.describe() : phys.name + (iss & ISS_S1PTW ? ', on the stage-1 walk' : ''),
+        fault: (l1Fault ? faultStatus(l1Fault.fsc(), access === 'fetch' ? 'instruction' : 'data').name : phys.name) + (iss & ISS_S1PTW ? ', on the stage-1 walk' : ''),
         access,
         vcpu: 0,
         stage,

@@ -13,7 +13,7 @@ import { exceptionReturn, loadSp, saveSp, takeException } from '../cpu/exception
 import type { CpuIdentity } from '../cpu/identity.js';
 import { packPstate } from '../cpu/pstate.js';
 import { MRS_TABLE, MSR_TABLE, SYSL_TABLE, SYS_TABLE } from '../cpu/sysreg-dispatch.js';
-import { EventBus } from '../events.js';
+import type { EventBus } from '../events.js';
 import type { PhysicalBus } from '../platform/bus.js';
 
 /** An exception the virtual PE takes instead of completing an operation. */
@@ -53,9 +53,19 @@ export function setPstate(pe: Cpu, spsr: number, el: number): void {
 export class VirtualEl2 {
   readonly pe: Cpu;
 
-  constructor(bus: PhysicalBus, identity: CpuIdentity) {
-    // Its own event bus: the host reports what the virtual PE does, in the run's clock.
-    this.pe = new Cpu(bus, identity, noHooks, new EventBus());
+  /**
+   * `events`: the run's stream. What the virtual PE does is what the guest
+   * hypervisor sees happen at EL2: exceptions taken to virtual EL2, its
+   * ERETs and TLBIs appear there as in a direct run (stamped with the clock
+   * the host sets before each operation).
+   */
+  constructor(bus: PhysicalBus, identity: CpuIdentity, events: EventBus) {
+    this.pe = new Cpu(bus, identity, noHooks, events);
+  }
+
+  /** Stamps what the virtual PE reports with the run's instruction count. */
+  setClock(icount: number): void {
+    this.pe.icount = icount;
   }
 
   /** The virtual register file (SR slots, like the real PE's). */
