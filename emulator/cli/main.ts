@@ -17,7 +17,7 @@ import { EventCounter, formatStats } from './run-stats.js';
 import { loadTrapTable } from './trap-table-file.js';
 import type { CompiledTraps } from '../traps/compiler.js';
 
-const USAGE = `usage: nvlab run [--mode direct|nested] [--traps FILE] [--max-insns N] [--memory SIZE] [--trace FILE] [--stats] [--check-tlb] IMAGE.elf
+const USAGE = `usage: nvlab run [--mode direct|nested] [--traps FILE] [--no-nv2] [--max-insns N] [--memory SIZE] [--trace FILE] [--stats] [--check-tlb] IMAGE.elf
        nvlab sysreg [--json] [--views] NAME|op0,op1,CRn,CRm,op2|S3_0_C1_C0_0   what the Arm specification says about a system register
        nvlab esr VALUE [--json]      decode an ESR_ELx value field by field (nvlab esr --help)
        ${CHECK_USAGE}   check trap tables (docs/trap-language.md)
@@ -26,6 +26,7 @@ const USAGE = `usage: nvlab run [--mode direct|nested] [--traps FILE] [--max-ins
   --mode direct     the image runs at the emulated CPU's EL2 (default)
   --mode nested     the image runs at virtual EL2 under the L0 host model (docs/nested.md)
   --traps FILE      nested mode: the trap table that decides which guest traps go to the image (default: the built-in default.traps)
+  --no-nv2          nested mode: the L0 host does not use FEAT_NV2, so every EL2 register access of the image traps
   --max-insns N     stop after N instructions with exit status 124 (default ${DEFAULT_MAX_INSTRUCTIONS})
   --memory SIZE     RAM size, e.g. 512M, 4G (default 1G); allocated only where the guest touches it
   --trace FILE      write the event stream to FILE as JSON lines
@@ -42,6 +43,7 @@ interface RunArgs {
   checkTlb?: boolean;
   traps?: string;
   stats?: boolean;
+  noNv2?: boolean;
   image: string;
 }
 
@@ -91,6 +93,9 @@ function parseRunArgs(argv: string[]): RunArgs {
       case '--stats':
         a.stats = true;
         break;
+      case '--no-nv2':
+        a.noNv2 = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
         if (a.image) throw new UsageError(`more than one image given ('${a.image}' and '${arg}')`);
@@ -99,6 +104,7 @@ function parseRunArgs(argv: string[]): RunArgs {
   }
   if (!a.image) throw new UsageError('no image given');
   if (a.traps !== undefined && a.mode !== 'nested') throw new UsageError('--traps needs --mode nested: only the L0 host uses a trap table');
+  if (a.noNv2 && a.mode !== 'nested') throw new UsageError('--no-nv2 needs --mode nested: it changes how the L0 host runs the image');
   return a as RunArgs;
 }
 
@@ -138,6 +144,7 @@ function cmdRun(argv: string[]): number {
     const result = runImage(elf, {
       mode: args.mode,
       traps,
+      nv2: !args.noNv2,
       memory: args.memory,
       maxInstructions: args.maxInsns,
       onStdout: (b) => writeAll(process.stdout, b),

@@ -6,6 +6,7 @@
  * common operations (field tests, 64-bit transfers) avoid BigInt; BigInt only
  * serves the rare computed values (timers, masks).
  */
+import { Ram } from '../platform/ram.js';
 import { SR } from '../arch/generated/sysreg-rules.js';
 import { EmulationStop } from '../platform/bus.js';
 import type { Cpu } from './cpu.js';
@@ -313,8 +314,29 @@ function vncrAddress(c: Cpu, off: number): [number, number] {
   return [s | 0, (c.sr.hi[SR.VNCR_EL2]! + (s >= TWO32 ? 1 : 0)) | 0];
 }
 
+/**
+ * The VNCR page of the nested L0 host, in its own memory: the host runs EL2
+ * with its MMU off, so the page's VA is its PA, and no guest mapping reaches it.
+ */
+function hostVncr(c: Cpu, lo: number, hi: number): number {
+  const host = c.bus.hostRam;
+  if (host === null) return -1;
+  const pa = (hi >>> 0) * TWO32 + (lo >>> 0);
+  return host.contains(pa, 8) ? pa : -1;
+}
+
 export function nvRead(c: Cpu, t: number, off: number): void {
   const [lo, hi] = vncrAddress(c, off);
+  const hpa = hostVncr(c, lo, hi);
+  if (hpa >= 0) {
+    const ch = c.bus.hostRam!.chunk(hpa);
+    const o = Ram.offset(hpa);
+    if (t !== 31) {
+      c.xlo[t] = ch.dv.getInt32(o, true);
+      c.xhi[t] = ch.dv.getInt32(o + 4, true);
+    }
+    return;
+  }
   const v = loadAny(c, lo, hi, 3, ACC_ALIGN);
   if (t !== 31) {
     c.xlo[t] = v;
@@ -324,6 +346,14 @@ export function nvRead(c: Cpu, t: number, off: number): void {
 
 export function nvWrite(c: Cpu, t: number, off: number): void {
   const [lo, hi] = vncrAddress(c, off);
+  const hpa = hostVncr(c, lo, hi);
+  if (hpa >= 0) {
+    const ch = c.bus.hostRam!.chunk(hpa);
+    const o = Ram.offset(hpa);
+    ch.dv.setInt32(o, t === 31 ? 0 : c.xlo[t]!, true);
+    ch.dv.setInt32(o + 4, t === 31 ? 0 : c.xhi[t]!, true);
+    return;
+  }
   storeAny(c, lo, hi, 3, t === 31 ? 0 : c.xlo[t]!, t === 31 ? 0 : c.xhi[t]!, ACC_ALIGN);
 }
 

@@ -11,7 +11,7 @@
  * registers are the virtual EL2 file with the L2 EL1 registers.
  */
 import { SR } from '../arch/generated/sysreg-rules.js';
-import { findSysreg } from '../arch/sysreg-db.js';
+import { allSysregs, findSysreg } from '../arch/sysreg-db.js';
 import type { Cpu, El2Host } from '../cpu/cpu.js';
 import { exceptionReturn, loadSp, saveSp, takeException } from '../cpu/exceptions.js';
 import type { CpuIdentity } from '../cpu/identity.js';
@@ -23,6 +23,7 @@ import { S2_R, S2_W, S2_X0, S2_X1 } from '../mmu/permissions.js';
 import { TlbKind } from '../mmu/tlb.js';
 import { executeTlbi } from '../mmu/tlbi.js';
 import { EmulationStop, type PhysicalBus } from '../platform/bus.js';
+import { Ram } from '../platform/ram.js';
 import type { CompiledTraps } from '../traps/compiler.js';
 import { CANONICAL_VMID, CanonicalStage2 } from './canonical-s2.js';
 import { describeExit } from './exit-describe.js';
@@ -81,6 +82,18 @@ function noTrapValue(slot: SR): [number, number] {
   return [lo, hi];
 }
 
+/** Registers with a VNCR_EL2 page offset that have storage here: [offset, slot] pairs. */
+let vncrLayout: Int32Array | undefined;
+function vncrRegisters(): Int32Array {
+  if (!vncrLayout) {
+    const slots = SR as unknown as Record<string, number>;
+    const pairs: number[] = [];
+    for (const r of allSysregs()) if (r.vncr !== undefined && slots[r.name] !== undefined) pairs.push(r.vncr, slots[r.name]!);
+    vncrLayout = Int32Array.from(pairs);
+  }
+  return vncrLayout;
+}
+
 /** The EL2 controls the host clears to execute an access on the guest's behalf. */
 const LOCAL_CONTROLS: readonly SR[] = [SR.HCR_EL2, SR.CPTR_EL2, SR.MDCR_EL2, SR.HSTR_EL2, SR.CNTHCTL_EL2, SR.HCRX_EL2, ...FINE_GRAINED];
 
@@ -103,6 +116,17 @@ export class L0Host implements El2Host {
   private repeat = { ipa: -1, icount: -1, count: 0 };
   /** An ERET of the guest hypervisor happened in this exit (the local exclusive monitor is cleared). */
   private virtualEret = false;
+  /**
+   * FEAT_NV2: while the guest hypervisor runs, the registers with VNCR_EL2
+   * offsets live in this host page (its accesses to them are loads and
+   * stores, not traps); `vncrSnap` is what the host put there on entry.
+   */
+  readonly nv2: boolean;
+  private vncrPage = 0;
+  private vncrDv: DataView = new DataView(new ArrayBuffer(8));
+  private vncrBase = 0;
+  private readonly vncr = vncrRegisters();
+  private readonly vncrSnap: Int32Array;
 
   constructor(
     private readonly cpu: Cpu,
@@ -111,7 +135,11 @@ export class L0Host implements El2Host {
     /** The compiled trap table: which of a guest's traps go to the guest hypervisor. */
     readonly traps: CompiledTraps,
     private readonly events: EventBus,
+    /** Use FEAT_NV2 when the PE has it (default); false makes every EL2 register access trap. */
+    useNv2 = true,
   ) {
+    this.nv2 = useNv2 && identity.features.has('FEAT_NV2');
+    this.vncrSnap = new Int32Array(this.vncr.length);
     if (identity.paBits < 40) throw new Error(`nested mode needs a PA size of at least 40 bits for the L0 host's memory (the CPU profile has ${identity.paBits})`);
     this.paBits = identity.paBits;
     this.ipaBits = Math.min(identity.paBits, 48);
@@ -128,6 +156,9 @@ export class L0Host implements El2Host {
     this.pool = new ShadowPool(this.memory, this.ipaBits, (vmid) => this.flushPhysVmid(vmid));
     this.pool.grow(1);
     this.current = null;
+    this.vncrPage = this.memory.allocPage();
+    this.vncrDv = this.memory.ram.chunk(this.vncrPage).dv;
+    this.vncrBase = Ram.offset(this.vncrPage);
   }
 
   /**
@@ -163,8 +194,10 @@ export class L0Host implements El2Host {
     const excl = cpu.exclValid;
     this.virtualEret = false;
     // Save the context that ran; from here the virtual PE holds the vCPU.
-    if (from === 'hyp') saveHyp(cpu, v, cpu.el1Exceptions !== this.lastEl1Exceptions);
-    else {
+    if (from === 'hyp') {
+      saveHyp(cpu, v, cpu.el1Exceptions !== this.lastEl1Exceptions, this.nv2);
+      if (this.nv2) this.saveVncr();
+    } else {
       saveGuest(cpu, v);
       this.pool.put(this.current!);
       this.current = null;
@@ -535,9 +568,12 @@ export class L0Host implements El2Host {
     // XN[1:0] with FEAT_XNX: 00 both execute, 01 EL0 only, 10 neither, 11 EL1 only.
     const xn = !xn1 && !xn0 ? 0 : xn1 && !xn0 ? 1 : xn1 && xn0 ? 2 : 3;
     const s2ap = ((r.perm & S2_R) !== 0 ? 1 : 0) | ((r.perm & S2_W) !== 0 ? 2 : 0);
+    // Replacing an entry (a permission or access-flag fault, a finer mapping
+    // merged into a block): drop what the TLB kept of it. A translation fault
+    // left nothing there, and the TLB caches no faults.
+    const replaced = shadow.tables.leavesWithin(base, size);
     shadow.tables.map(base, pa - (pa % size), level, { memAttr: r.attr, s2ap, sh: r.sh, xn });
-    // A permission fault came from an entry now replaced: drop what the TLB kept of it.
-    this.flushPhysRange(shadow.physVmid, base, size);
+    if (replaced) this.flushPhysRange(shadow.physVmid, base, size);
   }
 
   private flushPhysVmid(vmid: number): void {
@@ -641,6 +677,48 @@ export class L0Host implements El2Host {
     return [base - (base % size), Math.ceil((base + len) / size) * size];
   }
 
+  // ---- the VNCR_EL2 page ----------------------------------------------------------------
+
+  private loadVncr(): void {
+    const v = this.vpe.regs;
+    const l = this.vncr;
+    const snap = this.vncrSnap;
+    const dv = this.vncrDv;
+    for (let i = 0; i < l.length; i += 2) {
+      const slot = l[i + 1]!;
+      const o = this.vncrBase + l[i]!;
+      const lo = v.lo[slot]!;
+      const hi = v.hi[slot]!;
+      dv.setInt32(o, lo, true);
+      dv.setInt32(o + 4, hi, true);
+      snap[i] = lo;
+      snap[i + 1] = hi;
+    }
+  }
+
+  /**
+   * What the guest hypervisor stored in the page goes to the virtual file,
+   * with the write masks an MSR would apply (the page itself holds what it
+   * stored, as memory does). Entries it did not store stay as saved from the
+   * PE: some of those registers are live in the PE while it runs.
+   */
+  private saveVncr(): void {
+    const v = this.vpe.regs;
+    const m = this.vpe.pe.srMask;
+    const l = this.vncr;
+    const snap = this.vncrSnap;
+    const dv = this.vncrDv;
+    for (let i = 0; i < l.length; i += 2) {
+      const o = this.vncrBase + l[i]!;
+      const lo = dv.getInt32(o, true);
+      const hi = dv.getInt32(o + 4, true);
+      if (lo === snap[i] && hi === snap[i + 1]) continue;
+      const slot = l[i + 1]!;
+      v.lo[slot] = (lo & m.keepLo[slot]!) | m.setLo[slot]!;
+      v.hi[slot] = (hi & m.keepHi[slot]!) | m.setHi[slot]!;
+    }
+  }
+
   // ---- entry ------------------------------------------------------------------------------
 
   /** Enters the context the virtual PE is in, by an exception return from EL2. */
@@ -653,7 +731,8 @@ export class L0Host implements El2Host {
     if (next !== this.context) this.stats.worldSwitches++;
     if (next === 'hyp') {
       loadHyp(cpu, v);
-      configureHyp(cpu, v, this.canonical.vttbr(), this.canonical.vtcr(this.paBits));
+      configureHyp(cpu, v, this.canonical.vttbr(), this.canonical.vtcr(this.paBits), this.nv2 ? this.vncrPage : null);
+      if (this.nv2) this.loadVncr();
     } else {
       const r = this.pool.get(this.stage2Key());
       this.current = r.mmu;

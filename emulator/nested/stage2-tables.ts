@@ -141,6 +141,30 @@ export class Stage2Tables {
     }
   }
 
+  /** Whether any leaf lies inside [ipa, ipa + size) (a table under the slot a block would take). */
+  leavesWithin(ipa: number, size: number): boolean {
+    let table = this.root;
+    for (let l = this.startLevel; l <= 3; l++) {
+      if (levelSize(l) === size) return this.anyLeaf(table + 8 * this.index(ipa, l), l);
+      this.mem.read64(table + 8 * this.index(ipa, l), this.scratch);
+      const t = this.scratch.lo & 3;
+      if (t !== 3 || l === 3) return t === 1 || t === 3;
+      table = this.scratch.hi * TWO32 + (this.scratch.lo >>> 0) - ((this.scratch.lo >>> 0) % PAGE);
+    }
+    return false;
+  }
+
+  private anyLeaf(slot: number, level: number): boolean {
+    const d = { lo: 0, hi: 0 };
+    this.mem.read64(slot, d);
+    const t = d.lo & 3;
+    if (t === 0 || t === 2) return false;
+    if (t === 1 || level === 3) return true;
+    const table = d.hi * TWO32 + (d.lo >>> 0) - ((d.lo >>> 0) % PAGE);
+    for (let i = 0; i < 512; i++) if (this.anyLeaf(table + 8 * i, level + 1)) return true;
+    return false;
+  }
+
   /** The leaf descriptor mapping `ipa`, or null. */
   lookup(ipa: number): { level: number; lo: number; hi: number } | null {
     let table = this.root;

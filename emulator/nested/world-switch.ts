@@ -130,8 +130,12 @@ export function vhe(v: RegFile): boolean {
   return (v.hi[SR.HCR_EL2]! & (1 << (34 - 32))) !== 0;
 }
 
-/** Copies the hyp context's live registers to the virtual file after an exit. */
-export function saveHyp(cpu: Cpu, v: RegFile, el1ExceptionsTaken: boolean): void {
+/**
+ * Copies the hyp context's live registers to the virtual file after an exit.
+ * `nv2`: the guest hypervisor's SPSR_EL2 accesses went to SPSR_EL1 without
+ * trapping, and exceptions it took recorded M as EL2 (I_DBTLM).
+ */
+export function saveHyp(cpu: Cpu, v: RegFile, el1ExceptionsTaken: boolean, nv2 = false): void {
   const p = cpu.sr;
   if (vhe(v)) {
     for (const [ps, vs] of VHE_SWAP) copy(p, ps, v, vs);
@@ -139,8 +143,9 @@ export function saveHyp(cpu: Cpu, v: RegFile, el1ExceptionsTaken: boolean): void
     for (const s of GUEST_EL1) if (!inSwap(VHE_SWAP, s) && s !== SR.CPACR_EL1 && s !== SR.CNTKCTL_EL1) copy(p, s, v, s);
   } else {
     for (const [ps, vs] of NVHE_LIVE) {
-      if (ps === SR.SPSR_EL1) {
-        // Only an exception taken at EL1 writes SPSR_EL1 with M meaning virtual EL2.
+      if (ps === SR.SPSR_EL1 && !nv2) {
+        // Without NV2 its SPSR_EL2 writes trap: only an exception taken at EL1
+        // writes SPSR_EL1, with M saying EL1 where it means virtual EL2.
         if (el1ExceptionsTaken) {
           v.lo[vs] = spsrEl1ToEl2(p.lo[ps]!);
           v.hi[vs] = p.hi[ps]!;
@@ -194,6 +199,7 @@ const HCR_E2H_HI = 1 << (34 - 32);
 const HCR_NV_HI = 1 << (42 - 32);
 const HCR_NV1_HI = 1 << (43 - 32);
 const HCR_AT_HI = 1 << (44 - 32);
+const HCR_NV2_HI = 1 << (45 - 32);
 /** Trap and behaviour controls of the guest hypervisor's HCR_EL2 that apply to its guests as they are: PTW, FB, BSU, DC, TWI..TRVM (TGE included). */
 const GUEST_HCR_LO = 0x7ffffe04;
 /** CD, ID, TLOR, TERR, TEA, APK, API, NV, NV1, AT, FWB, FIEN, TID4, TICAB, TOCU, EnSCXT, TTLBIS, TTLBOS, ATA, TID5. */
@@ -214,13 +220,17 @@ function set(cpu: Cpu, slot: SR, lo: number, hi: number): void {
 /**
  * The EL2 controls while the guest hypervisor runs: its EL2 and EL1 register
  * accesses, ERET, AT and TLBI trap (HCR_EL2.NV, AT, TTLB; for a non-VHE one
- * also NV1 and TVM/TRVM, and CPACR_EL1 accesses through CPTR_EL2.TCPAC),
- * stage 2 is the canonical one, timers and counters are open, and MIDR/MPIDR
- * read as the PE's own.
+ * also NV1 and, without NV2, TVM/TRVM, and CPACR_EL1 accesses through
+ * CPTR_EL2.TCPAC), stage 2 is the canonical one, timers and counters are
+ * open, and MIDR/MPIDR read as the PE's own. With `vncr` (a PA), FEAT_NV2:
+ * the accesses the architecture redirects to the VNCR_EL2 page go there
+ * instead of trapping.
  */
-export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: number): void {
+export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: number, vncr: number | null): void {
   const nvhe = !vhe(v);
-  set(cpu, SR.HCR_EL2, HCR_VM | HCR_RW | HCR_TTLB | (nvhe ? HCR_TVM | HCR_TRVM : 0), HCR_E2H_HI | HCR_NV_HI | HCR_AT_HI | (nvhe ? HCR_NV1_HI : 0));
+  const nv2 = vncr !== null;
+  set(cpu, SR.HCR_EL2, HCR_VM | HCR_RW | HCR_TTLB | (nvhe && !nv2 ? HCR_TVM | HCR_TRVM : 0), HCR_E2H_HI | HCR_NV_HI | HCR_AT_HI | (nvhe ? HCR_NV1_HI : 0) | (nv2 ? HCR_NV2_HI : 0));
+  if (nv2) set(cpu, SR.VNCR_EL2, vncr % 4294967296, Math.floor(vncr / 4294967296));
   set(cpu, SR.CPTR_EL2, (3 << 20) | (3 << 16) | (3 << 24) | CPTR_TCPAC, 0);
   set(cpu, SR.CNTHCTL_EL2, CNTHCTL_OPEN_E2H, 0);
   copy(v, SR.CNTVOFF_EL2, cpu.sr, SR.CNTVOFF_EL2);

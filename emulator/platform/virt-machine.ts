@@ -61,6 +61,8 @@ export interface MachineConfig {
    */
   mode?: 'direct' | 'nested';
   traps?: CompiledTraps;
+  /** Nested mode: the L0 host uses FEAT_NV2 when the CPU has it (default true). */
+  nv2?: boolean;
 }
 
 /** Where the guest's output goes. */
@@ -117,7 +119,7 @@ export class VirtMachine {
     );
     if (config.checkTlb) this.cpu.staleTracker = new StaleTlbTracker(this.cpu);
     if (config.mode === 'nested') {
-      this.host = new L0Host(this.cpu, this.bus, features, config.traps ?? defaultTraps(), this.events);
+      this.host = new L0Host(this.cpu, this.bus, features, config.traps ?? defaultTraps(), this.events, config.nv2 ?? true);
       this.cpu.el2Host = this.host;
     }
   }

@@ -28,10 +28,13 @@ const guests = readdirSync(BIN)
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
 
-describe('nested mode reproduces the QEMU goldens of every test guest', () => {
+describe.each([
+  ['with FEAT_NV2', true],
+  ['without FEAT_NV2 (every EL2 register access traps)', false],
+])('nested mode reproduces the QEMU goldens of every test guest, %s', (_, nv2) => {
   it.each(guests)('%s', (name) => {
     const file = (ext: string): string => join(EXPECTED, `${name}.${ext}`);
-    const r = runImage(readFileSync(join(BIN, `${name}.elf`)), { mode: 'nested', maxInstructions: MAX_INSTRUCTIONS });
+    const r = runImage(readFileSync(join(BIN, `${name}.elf`)), { mode: 'nested', nv2, maxInstructions: MAX_INSTRUCTIONS });
     const why = r.outcome.kind === 'stopped' ? r.outcome.error.message : r.outcome.kind;
     expect(latin1(r.stdout), `stdout (outcome: ${why})`).toBe(readFileSync(file('stdout'), 'latin1'));
     expect(latin1(r.stderr)).toBe(existsSync(file('stderr')) ? readFileSync(file('stderr'), 'latin1') : '');
@@ -55,6 +58,9 @@ describe('nested mode reproduces every example', () => {
     const nested = runImage(image, { mode: 'nested', maxInstructions: MAX_INSTRUCTIONS });
     expect(latin1(nested.stdout)).toBe(latin1(direct.stdout));
     expect(nested.exitStatus).toBe(direct.exitStatus);
+    const noNv2 = runImage(image, { mode: 'nested', nv2: false, maxInstructions: MAX_INSTRUCTIONS });
+    expect(latin1(noNv2.stdout)).toBe(latin1(direct.stdout));
+    expect(noNv2.exitStatus).toBe(direct.exitStatus);
     const expected = join(ROOT, 'examples', dirname(elf), 'expected.stdout');
     // hyp-init-stale's output is only architecturally fixed where printed; its expected file is hyp-init's.
     if (existsSync(expected) && !elf.includes('stale')) expect(latin1(nested.stdout)).toBe(readFileSync(expected, 'latin1'));
@@ -119,6 +125,29 @@ describe('the L0 host at work on mini-hyp', () => {
     const again: NvEvent[] = [];
     runImage(readFileSync(MINI_HYP), { mode: 'nested', onEvent: (e) => again.push(e) });
     expect(again).toEqual(events);
+  });
+});
+
+describe('FEAT_NV2 in the L0 host', () => {
+  it("turns the guest hypervisor's EL2 register accesses into VNCR page accesses, with the same transcript", () => {
+    const image = readFileSync(MINI_HYP);
+    const count = (nv2: boolean): { out: string; sysregExits: number; forwards: string[] } => {
+      const events: NvEvent[] = [];
+      const r = runImage(image, { mode: 'nested', nv2, onEvent: (e) => events.push(e) });
+      const traps = events.filter((e): e is Extract<NvEvent, { type: 'trap' }> => e.type === 'trap');
+      return {
+        out: latin1(r.stdout),
+        sysregExits: traps.filter((e) => e.context === 'hyp' && e.ec === 0x18).length,
+        forwards: events.filter((e): e is Extract<NvEvent, { type: 'forward' }> => e.type === 'forward').map((e) => `${e.what} ${e.via}`),
+      };
+    };
+    const with2 = count(true);
+    const without = count(false);
+    expect(with2.out).toBe(without.out);
+    expect(with2.forwards).toEqual(without.forwards);
+    // Without NV2 every EL2 register access of the hypervisor traps; with it, those with a
+    // VNCR offset (HCR_EL2, VTTBR_EL2, ...) or an EL1 register to go to (ESR_EL2, ELR_EL2) do not.
+    expect(without.sysregExits).toBeGreaterThan(3 * with2.sysregExits);
   });
 });
 

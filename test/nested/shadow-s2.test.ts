@@ -609,6 +609,23 @@ describe('Stage2Tables walked by the MMU', () => {
     });
   }
 
+  it('tells whether a block-sized range already holds leaves (a mapping would replace them)', () => {
+    const t = new Stage2Tables(new HostMemory(), 48);
+    const G = 2 ** 30;
+    const M2 = 2 ** 21;
+    expect(t.leavesWithin(0, G)).toBe(false);
+    t.map(3 * G + 5 * M2 + 0x7000, 0x7000, 3, NORMAL_RW);
+    expect(t.leavesWithin(3 * G, G)).toBe(true); // a page deep under the 1 GiB slot
+    expect(t.leavesWithin(3 * G + 5 * M2, M2)).toBe(true);
+    expect(t.leavesWithin(3 * G + 4 * M2, M2)).toBe(false); // its level-3 table is elsewhere
+    expect(t.leavesWithin(3 * G + 5 * M2 + 0x8000, 4096)).toBe(false);
+    expect(t.leavesWithin(3 * G + 5 * M2 + 0x7000, 4096)).toBe(true);
+    t.map(6 * G, 0, 1, NORMAL_RW);
+    expect(t.leavesWithin(6 * G + 7 * M2, M2)).toBe(true); // inside a bigger block
+    t.unmap(3 * G, G);
+    expect(t.leavesWithin(3 * G, G)).toBe(false); // empty tables left behind hold no leaves
+  });
+
   it('walks a level-1 root (36-bit IPA)', () => {
     const mem = new HostMemory();
     const t = new Stage2Tables(mem, 36);
