@@ -8,6 +8,7 @@ import {
   currentSctlr,
   defaultTargetEl,
   eretTrapsToEl2,
+  svcTrapsToEl2,
   exceptionReturn,
   takeException,
   tge,
@@ -1039,6 +1040,7 @@ export class Cpu implements EventClock {
     const hcr = this.sr.lo[SR.HCR_EL2]!;
     switch (op) {
       case Op.SVC: {
+        if (this.el < 2 && svcTrapsToEl2(this)) this.raise(2, esr(EC.SVC64, imm16), 0, false, 0, 0);
         const target = this.el === 0 && tge(this) ? 2 : Math.max(this.el, 1);
         this.raise(target, esr(EC.SVC64, imm16), 4, false, 0, 0);
         break;

@@ -213,6 +213,25 @@ export function exceptionReturn(cpu: Cpu): void {
 
 /** ERET at EL1 with HCR_EL2.NV set traps to EL2 (FEAT_NV). */
 export function eretTrapsToEl2(cpu: Cpu): boolean {
-  return cpu.el === 1 && (cpu.sr.hi[SR.HCR_EL2]! & HCR_NV_HI) !== 0;
+  if (cpu.el !== 1) return false;
+  const hi = cpu.sr.hi[SR.HCR_EL2]!;
+  // HFGITR_EL2.ERET (bit 51) traps ERET, ERETAA and ERETAB at EL1 too (FEAT_FGT; no EL3, so SCR_EL3.FGTEn is 1).
+  return (hi & HCR_NV_HI) !== 0 || (cpu.profileFlags.FEAT_FGT === true && (cpu.sr.hi[SR.HFGITR_EL2]! & HFGITR_ERET_HI) !== 0);
+}
+
+const HFGITR_ERET_HI = 1 << (51 - 32);
+const HFGITR_SVC_EL0_HI = 1 << (52 - 32);
+const HFGITR_SVC_EL1_HI = 1 << (53 - 32);
+
+/**
+ * AArch64.CheckSVCTrap: HFGITR_EL2.SVC_EL1 and SVC_EL0 trap SVC to EL2 (EL0
+ * not in the host), as a trap: ELR_EL2 is the SVC itself, ESR_EL2 the SVC
+ * syndrome.
+ */
+export function svcTrapsToEl2(cpu: Cpu): boolean {
+  if (cpu.profileFlags.FEAT_FGT !== true) return false;
+  const f = cpu.sr.hi[SR.HFGITR_EL2]!;
+  if (cpu.el === 1) return (f & HFGITR_SVC_EL1_HI) !== 0;
+  return cpu.el === 0 && (f & HFGITR_SVC_EL0_HI) !== 0 && !(e2h(cpu) && tge(cpu));
 }
 

@@ -2,10 +2,10 @@
 // Builds every committed guest image from its assembly source with GNU
 // binutils: the QEMU-differential test guests (test/guest/NAME.S, linked with
 // the runtime in lib/, into test/guest/bin/NAME.elf), the examples
-// (examples/*/NAME.S next to their link.ld) and the benchmark guests
-// (bench/guests). The build is reproducible (fixed flags, relative paths, no
-// build ID, no timestamps), so the committed ELFs can be verified against
-// their sources.
+// (examples/*/NAME.S next to their link.ld), the benchmark guests
+// (bench/guests) and the nested-only guests (test/nested/guests). The build
+// is reproducible (fixed flags, relative paths, no build ID, no timestamps),
+// so the committed ELFs can be verified against their sources.
 //
 //   node test/guest/build-guests.mjs            build all images
 //   node test/guest/build-guests.mjs --check    build into a temporary directory and
@@ -47,6 +47,7 @@ const OTHER_GROUPS = [
     .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'examples', d.name, 'link.ld')))
     .map((d) => join(ROOT, 'examples', d.name)),
   join(ROOT, 'bench', 'guests'),
+  join(ROOT, 'test', 'nested', 'guests'),
 ].map((dir) => ({
   label: dir.slice(ROOT.length + 1),
   dir,
