@@ -45,7 +45,7 @@ export class CanonicalStage2 {
     return this.tables.vttbr(CANONICAL_VMID);
   }
 
-  vtcr(paBits: number): number {
-    return this.tables.vtcr(paBits);
+  vtcr(paBits: number): [number, number] {
+    return [this.tables.vtcr(paBits), this.tables.vtcrHi()];
   }
 }

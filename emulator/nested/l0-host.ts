@@ -142,7 +142,8 @@ export class L0Host implements El2Host {
     this.vncrSnap = new Int32Array(this.vncr.length);
     if (identity.paBits < 40) throw new Error(`nested mode needs a PA size of at least 40 bits for the L0 host's memory (the CPU profile has ${identity.paBits})`);
     this.paBits = identity.paBits;
-    this.ipaBits = Math.min(identity.paBits, 48);
+    // The host's stage 2s cover the PA space: past 48 bits in the LPA2 format.
+    this.ipaBits = identity.features.has('FEAT_LPA2') ? identity.paBits : Math.min(identity.paBits, 48);
     this.vpe = new VirtualEl2(bus, identity, events);
     this.vpe.pe.onTlbi = (name, args) => this.guestHypervisorTlbi(name, args);
     bus.hostRam = this.memory.ram;
@@ -754,7 +755,7 @@ export class L0Host implements El2Host {
         return e;
       });
       loadGuest(cpu, v);
-      configureGuest(cpu, v, m.tables.vttbr(m.physVmid), m.tables.vtcr(this.paBits));
+      configureGuest(cpu, v, m.tables.vttbr(m.physVmid), [m.tables.vtcr(this.paBits), m.tables.vtcrHi()]);
     }
     this.context = next;
     // The return from EL2 into the vCPU's state; a virtual EL2 runs at EL1.

@@ -42,6 +42,11 @@ export class Stage2Tables {
   /** Pages of the (concatenated) root table. */
   readonly rootPages: number;
   readonly ipaBits: number;
+  /**
+   * More than 48 bits: the FEAT_LPA2 format (VTCR_EL2.DS = 1), output
+   * address bits [51:50] in descriptor bits [9:8], shareability from VTCR_EL2.
+   */
+  readonly ds: boolean;
   /** Leaf descriptors installed and not removed. */
   leaves = 0;
   private readonly tables = new Set<number>();
@@ -52,18 +57,28 @@ export class Stage2Tables {
     private readonly mem: HostMemory,
     ipaBits: number,
   ) {
-    if (ipaBits > 48) throw new Error(`a ${ipaBits}-bit IPA space needs LPA2 tables, which the L0 host does not build yet`);
+    if (ipaBits > 52 || ipaBits < 25) throw new Error(`the L0 host builds stage 2s of 25 to 52 bits, not ${ipaBits}`);
     this.ipaBits = ipaBits;
+    this.ds = ipaBits > 48;
     this.startLevel = ipaBits >= 44 ? 0 : ipaBits > 30 ? 1 : 2;
-    this.rootPages = this.startLevel === 1 && ipaBits > 39 ? 2 ** (ipaBits - 39) : 1;
+    // Concatenated roots: 40-43 bits at level 1, 49-52 bits (LPA2) at level 0.
+    this.rootPages = this.startLevel === 1 && ipaBits > 39 ? 2 ** (ipaBits - 39) : this.ds ? 2 ** (ipaBits - 48) : 1;
     this.root = this.mem.allocContiguous(this.rootPages);
   }
 
-  /** VTCR_EL2 for these tables: T0SZ, SL0, Normal WB inner-shareable walks, 4 KiB, PS = the PE's PA size, 8-bit VMIDs. */
+  /**
+   * VTCR_EL2[31:0] for these tables: T0SZ, SL0, Normal WB inner-shareable
+   * walks, 4 KiB, PS = the PE's PA size, 8-bit VMIDs.
+   */
   vtcr(paBits: number): number {
     const sl0 = 2 - this.startLevel;
-    const ps = PS_CODE[Math.min(paBits, 48)] ?? 5;
+    const ps = PS_CODE[this.ds ? paBits : Math.min(paBits, 48)] ?? 5;
     return ((64 - this.ipaBits) | (sl0 << 6) | (1 << 8) | (1 << 10) | (3 << 12) | (ps << 16) | (1 << 31)) | 0;
+  }
+
+  /** VTCR_EL2[63:32]: DS (bit 32) for the LPA2 format. */
+  vtcrHi(): number {
+    return this.ds ? 1 : 0;
   }
 
   /** VTTBR_EL2 halves for a VMID. */
@@ -107,8 +122,10 @@ export class Stage2Tables {
     if (level < 3 && (this.scratch.lo & 3) === 3) this.freeSubtree(this.scratch, level + 1);
     else if ((this.scratch.lo & 1) === 1) this.leaves--;
     const type = level === 3 ? 3 : 1;
-    const lo = (pa % TWO32) | type | (attrs.memAttr << 2) | (attrs.s2ap << 6) | (attrs.sh << 8) | (1 << 10);
-    const hi = Math.floor(pa / TWO32) | (attrs.xn << 21);
+    // LPA2: OA[51:50] where SH was (VTCR_EL2.SH0 gives the shareability), OA[49:48] in [49:48].
+    const top = Math.floor(pa / TWO32);
+    const lo = (pa % TWO32) | type | (attrs.memAttr << 2) | (attrs.s2ap << 6) | (this.ds ? ((top >>> 18) & 3) << 8 : attrs.sh << 8) | (1 << 10);
+    const hi = (this.ds ? top & 0x3ffff : top) | (attrs.xn << 21);
     this.mem.write64(slot, lo | 0, hi | 0);
     this.leaves++;
   }

@@ -226,7 +226,7 @@ function set(cpu: Cpu, slot: SR, lo: number, hi: number): void {
  * the accesses the architecture redirects to the VNCR_EL2 page go there
  * instead of trapping.
  */
-export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: number, vncr: number | null): void {
+export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: readonly [number, number], vncr: number | null): void {
   const nvhe = !vhe(v);
   const nv2 = vncr !== null;
   set(cpu, SR.HCR_EL2, HCR_VM | HCR_RW | HCR_TTLB | (nvhe && !nv2 ? HCR_TVM | HCR_TRVM : 0), HCR_E2H_HI | HCR_NV_HI | HCR_AT_HI | (nvhe ? HCR_NV1_HI : 0) | (nv2 ? HCR_NV2_HI : 0));
@@ -239,7 +239,7 @@ export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, numb
   set(cpu, SR.HCRX_EL2, 0, 0);
   for (const s of FINE_GRAINED) set(cpu, s, 0, 0);
   set(cpu, SR.VTTBR_EL2, vttbr[0], vttbr[1]);
-  set(cpu, SR.VTCR_EL2, vtcr, 0);
+  set(cpu, SR.VTCR_EL2, vtcr[0], vtcr[1]);
   copy(cpu.sr, SR.MIDR_EL1, cpu.sr, SR.VPIDR_EL2);
   copy(cpu.sr, SR.MPIDR_EL1, cpu.sr, SR.VMPIDR_EL2);
 }
@@ -250,11 +250,11 @@ export function configureHyp(cpu: Cpu, v: RegFile, vttbr: readonly [number, numb
  * fine-grained traps, HCRX_EL2) as it wrote them, with E2H as it chose so
  * that the layouts agree; stage 2 is the shadow of its stage 2.
  */
-export function configureGuest(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: number): void {
+export function configureGuest(cpu: Cpu, v: RegFile, vttbr: readonly [number, number], vtcr: readonly [number, number]): void {
   const vhcrLo = v.lo[SR.HCR_EL2]!;
   const vhcrHi = v.hi[SR.HCR_EL2]!;
   set(cpu, SR.HCR_EL2, HCR_VM | HCR_RW | (vhcrLo & GUEST_HCR_LO), (vhcrHi & (GUEST_HCR_HI | HCR_E2H_HI)));
   for (const s of [SR.CPTR_EL2, SR.CNTHCTL_EL2, SR.CNTVOFF_EL2, SR.MDCR_EL2, SR.HSTR_EL2, SR.HCRX_EL2, SR.VPIDR_EL2, SR.VMPIDR_EL2, ...FINE_GRAINED]) copy(v, s, cpu.sr, s);
   set(cpu, SR.VTTBR_EL2, vttbr[0], vttbr[1]);
-  set(cpu, SR.VTCR_EL2, vtcr, 0);
+  set(cpu, SR.VTCR_EL2, vtcr[0], vtcr[1]);
 }

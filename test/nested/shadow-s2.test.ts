@@ -66,7 +66,7 @@ function fields(d: { lo: number; hi: number }): { type: number; af: number; s2ap
 }
 
 /** A bare MMU whose stage 2 is `tables`, reading descriptors from the host's memory as the PE would. */
-function mmuOver(mem: HostMemory, vtcr: number, vttbr: [number, number], features: TranslationFeatures = FEATURES): Mmu {
+function mmuOver(mem: HostMemory, vtcr: number | [number, number], vttbr: [number, number], features: TranslationFeatures = FEATURES): Mmu {
   const sr = { lo: new Int32Array(SR.COUNT), hi: new Int32Array(SR.COUNT) };
   const phys: PhysicalMemory = {
     readDescriptor(pa, out) {
@@ -76,8 +76,8 @@ function mmuOver(mem: HostMemory, vtcr: number, vttbr: [number, number], feature
     },
   };
   sr.lo[SR.HCR_EL2] = 1; // VM
-  sr.lo[SR.VTCR_EL2] = vtcr;
-  sr.hi[SR.VTCR_EL2] = 0;
+  sr.lo[SR.VTCR_EL2] = typeof vtcr === 'number' ? vtcr : vtcr[0];
+  sr.hi[SR.VTCR_EL2] = typeof vtcr === 'number' ? 0 : vtcr[1];
   sr.lo[SR.VTTBR_EL2] = vttbr[0];
   sr.hi[SR.VTTBR_EL2] = vttbr[1];
   const mmu = new Mmu(sr, features, phys);
@@ -372,10 +372,10 @@ describe('Stage2Tables', () => {
     expect((t40.vttbr(0x1ff)[1] >>> 16) & 0xffff).toBe(0xff);
   });
 
-  it('refuses IPA sizes that need LPA2 and misaligned or out-of-range mappings', () => {
+  it('refuses IPA sizes it cannot build and misaligned or out-of-range mappings', () => {
     const mem = new HostMemory();
-    expect(() => new Stage2Tables(mem, 49)).toThrow(/LPA2/);
-    expect(() => new Stage2Tables(mem, 52)).toThrow(/LPA2/);
+    expect(() => new Stage2Tables(mem, 53)).toThrow(/25 to 52 bits/);
+    expect(() => new Stage2Tables(mem, 24)).toThrow(/25 to 52 bits/);
     expect(mem.inUse).toBe(0);
     const t = new Stage2Tables(mem, 48);
     expect(() => t.map(0x1000 + 0x800, 0x2000, 3, NORMAL_RW)).toThrow(/bad stage-2 mapping/);
@@ -625,6 +625,31 @@ describe('Stage2Tables walked by the MMU', () => {
     t.unmap(3 * G, G);
     expect(t.leavesWithin(3 * G, G)).toBe(false); // empty tables left behind hold no leaves
   });
+
+  // Past 48 bits the tables use the LPA2 format (DS = 1): a level-0 root of 2 to 16 concatenated tables,
+  // OA[51:50] in descriptor bits [9:8], shareability from VTCR_EL2.SH0.
+  for (const ipaBits of [49, 52]) {
+    it(`is walkable with ${ipaBits}-bit IPAs in the LPA2 format`, () => {
+      const mem = new HostMemory();
+      const t = new Stage2Tables(mem, ipaBits);
+      expect([t.ds, t.startLevel, t.rootPages, t.vtcrHi()]).toEqual([true, 0, 2 ** (ipaBits - 48), 1]);
+      expect(t.vtcr(52) & 0x3f).toBe(64 - ipaBits);
+      expect((t.vtcr(52) >>> 16) & 7).toBe(6);
+      const top = 2 ** ipaBits - 2 ** 30;
+      t.map(top, 0xf_8000_4000_0000 % 2 ** 52, 1, NORMAL_RW);
+      t.map(0x1_2345_6000, 0x9_8765_4321_0000 % 2 ** 52, 3, RO_NX_DEVICE);
+      const mmu = mmuOver(mem, [t.vtcr(52), t.vtcrHi()], t.vttbr(4), { ...FEATURES, paBits: 52, lpa2: true });
+      const fault = new Fault();
+      const a = mmu.walkStage2(top + 0x1234, fault);
+      expect(a, fault.describe()).toBeDefined();
+      expect([a!.pa, a!.shift, a!.perm & S2_ALL]).toEqual([0xf_8000_4000_0000 % 2 ** 52, 30, S2_ALL]);
+      const b = mmu.walkStage2(0x1_2345_6abc, fault)!;
+      expect([b.pa, b.shift, b.perm & S2_ALL, b.attr]).toEqual([0x9_8765_4321_0000 % 2 ** 52, 12, S2_R, 1]);
+      const f = new Fault();
+      expect(mmu.walkStage2(2 ** 48, f)).toBeUndefined();
+      expect([f.kind, f.level, f.stage2]).toEqual([FaultKind.TRANSLATION, 0, true]);
+    });
+  }
 
   it('walks a level-1 root (36-bit IPA)', () => {
     const mem = new HostMemory();
