@@ -52,6 +52,8 @@ export interface El2Host {
    * semihosting accesses, which take no exceptions); true when it now does.
    */
   fillStage2(cpu: Cpu, ipa: number): boolean;
+  /** The EL software sees for a physical EL (events report exceptions in the guest's terms). */
+  guestEl(physEl: number): number;
 }
 
 /** Services the platform provides to the CPU. */

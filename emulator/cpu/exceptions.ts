@@ -135,7 +135,9 @@ export function takeException(
   cpu.contextChanged();
   if (targetEl === 1) cpu.el1Exceptions++;
   // An exit to the L0 host is reported by the host, in the guest's terms.
-  if (targetEl !== 2 || cpu.el2Host === null) cpu.events.exception(cpu, fromEl, targetEl, syndrome, retLo, retHi, farValid, farLo, farHi);
+  const host = cpu.el2Host;
+  if (host === null) cpu.events.exception(cpu, fromEl, targetEl, syndrome, retLo, retHi, farValid, farLo, farHi);
+  else if (targetEl !== 2 && cpu.events.active) cpu.events.exception(cpu, host.guestEl(fromEl), host.guestEl(targetEl), syndrome, retLo, retHi, farValid, farLo, farHi);
 }
 
 /**

@@ -529,16 +529,26 @@ export class L0Host implements El2Host {
     return { vm: (v.lo[SR.HCR_EL2]! & HCR_VM) !== 0, vttbrLo: v.lo[SR.VTTBR_EL2]!, vttbrHi: v.hi[SR.VTTBR_EL2]!, vtcr: v.lo[SR.VTCR_EL2]!, vmid: this.guestVmid() };
   }
 
+  /**
+   * A stage-2 fault the host resolved that comes straight back (the retried
+   * instruction faults on the same IPA; each exception counts as one
+   * instruction) is a host bug, not a guest loop: stop instead of spinning.
+   */
   private checkRepeat(ipa: number): void {
     const now = this.cpu.instructionCount();
     const r = this.repeat;
-    if (r.ipa === ipa && r.icount === now) {
+    if (r.ipa === ipa && now - r.icount <= 1) {
       if (++r.count > 4) throw new EmulationStop(`internal error: the L0 host resolved the stage-2 fault on IPA 0x${ipa.toString(16)} ${r.count} times without progress`, 'internal');
     } else {
       r.ipa = ipa;
-      r.icount = now;
       r.count = 1;
     }
+    r.icount = now;
+  }
+
+  /** The EL the guest hypervisor sees for a physical EL (its own code runs at EL1 in the hyp context). */
+  guestEl(physEl: number): number {
+    return this.context === 'hyp' && physEl === 1 ? 2 : physEl;
   }
 
   fillStage2(_cpu: Cpu, ipa: number): boolean {

@@ -91,6 +91,35 @@ describe('nested mode reproduces every example', () => {
   });
 });
 
+// What the image itself sees happen, exception by exception: the exceptions it
+// takes and the returns it makes, with their ESR, ELR, FAR and SPSR, in the
+// ELs it believes it runs at. Only the instruction counts differ (the host's
+// retried instructions count).
+describe('nested mode gives the image the same exceptions and exception returns as direct mode', () => {
+  const images = [
+    ...guests.map((g) => join(BIN, `${g}.elf`)),
+    ...readdirSync(join(ROOT, 'test', 'nested', 'guests')).filter((f) => f.endsWith('.elf')).map((f) => join(ROOT, 'test', 'nested', 'guests', f)),
+    MINI_HYP,
+  ];
+  const stream = (image: Uint8Array, mode: 'direct' | 'nested'): string[] => {
+    const out: string[] = [];
+    runImage(image, {
+      mode,
+      maxInstructions: MAX_INSTRUCTIONS,
+      onEvent: (e) => {
+        if (e.type !== 'exception' && e.type !== 'eret') return;
+        const { icount: _icount, ...rest } = e;
+        out.push(JSON.stringify(rest));
+      },
+    });
+    return out;
+  };
+  it.each(images.map((p) => [p.slice(ROOT.length + 1), p]))('%s', (_, path) => {
+    const image = readFileSync(path);
+    expect(stream(image, 'nested')).toEqual(stream(image, 'direct'));
+  });
+});
+
 describe('the L0 host at work on mini-hyp', () => {
   const events: NvEvent[] = [];
   const r = runImage(readFileSync(MINI_HYP), { mode: 'nested', onEvent: (e) => events.push(e) });
