@@ -5,16 +5,21 @@
 
 // HCR_EL2
 export const HCR_VM = 1 << 0;
+export const HCR_PTW = 1 << 2;
 export const HCR_DC = 1 << 12;
 export const HCR_TWI = 1 << 13;
 export const HCR_TWE = 1 << 14;
 export const HCR_TSC = 1 << 19;
+export const HCR_TTLB = 1 << 25;
+export const HCR_TVM = 1 << 26;
 export const HCR_TGE = 1 << 27;
 export const HCR_HCD = 1 << 29;
+export const HCR_TRVM = 1 << 30;
 export const HCR_RW = 1 << 31;
 export const HCR_E2H_HI = 1 << (34 - 32);
 export const HCR_NV_HI = 1 << (42 - 32);
 export const HCR_NV1_HI = 1 << (43 - 32);
+export const HCR_AT_HI = 1 << (44 - 32);
 export const HCR_NV2_HI = 1 << (45 - 32);
 
 // SCTLR_ELx

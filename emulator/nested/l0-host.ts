@@ -13,6 +13,7 @@
 import { SR } from '../arch/generated/sysreg-rules.js';
 import { allSysregs, findSysreg } from '../arch/sysreg-db.js';
 import type { Cpu, El2Host } from '../cpu/cpu.js';
+import { HCR_E2H_HI, HCR_HCD, HCR_PTW, HCR_RW, HCR_TGE, HCR_VM } from '../cpu/sysreg-bits.js';
 import { exceptionReturn, loadSp, saveSp, takeException } from '../cpu/exceptions.js';
 import type { CpuIdentity } from '../cpu/identity.js';
 import { hex64 } from '../cpu/u64.js';
@@ -35,12 +36,6 @@ import { type VirtualException, VirtualEl2, setPstate } from './virtual-el2.js';
 import { FINE_GRAINED, configureGuest, configureHyp, loadGuest, loadHyp, saveGuest, saveHyp, vhe } from './world-switch.js';
 
 const TWO32 = 4294967296;
-const HCR_VM = 1 << 0;
-const HCR_PTW = 1 << 2;
-const HCR_TGE = 1 << 27;
-const HCR_HCD = 1 << 29;
-const HCR_RW = 1 << 31;
-const HCR_E2H_HI = 1 << (34 - 32);
 
 /** Counts the host keeps for `--stats`. */
 export class HostStats {

@@ -17,6 +17,7 @@
  */
 import { SR } from '../arch/generated/sysreg-rules.js';
 import type { Cpu } from '../cpu/cpu.js';
+import { HCR_AT_HI, HCR_E2H_HI, HCR_NV1_HI, HCR_NV2_HI, HCR_NV_HI, HCR_RW, HCR_TRVM, HCR_TTLB, HCR_TVM, HCR_VM } from '../cpu/sysreg-bits.js';
 import { cptrEl2ToCpacr, sctlrEl2ToEl1, tcrEl2ToEl1, ttbrEl2ToEl1 } from './el2-to-el1.js';
 
 export type RegFile = { readonly lo: Int32Array; readonly hi: Int32Array };
@@ -190,16 +191,6 @@ export function loadGuest(cpu: Cpu, v: RegFile): void {
 
 // ---- the physical EL2 controls ---------------------------------------------------------------
 
-const HCR_VM = 1 << 0;
-const HCR_TTLB = 1 << 25;
-const HCR_TVM = 1 << 26;
-const HCR_TRVM = 1 << 30;
-const HCR_RW = 1 << 31;
-const HCR_E2H_HI = 1 << (34 - 32);
-const HCR_NV_HI = 1 << (42 - 32);
-const HCR_NV1_HI = 1 << (43 - 32);
-const HCR_AT_HI = 1 << (44 - 32);
-const HCR_NV2_HI = 1 << (45 - 32);
 /** Trap and behaviour controls of the guest hypervisor's HCR_EL2 that apply to its guests as they are: PTW, FB, BSU, DC, TWI..TRVM (TGE included). */
 const GUEST_HCR_LO = 0x7ffffe04;
 /** CD, ID, TLOR, TERR, TEA, APK, API, NV, NV1, AT, FWB, FIEN, TID4, TICAB, TOCU, EnSCXT, TTLBIS, TTLBOS, ATA, TID5. */
