@@ -15,4 +15,5 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['emulator/cli/main.ts'], outfile: 'dist/cli.cjs' }),
   build({ ...common, entryPoints: ['emulator/index.ts'], outfile: 'dist/emulator.cjs' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' }),
 ]);

@@ -1,0 +1,109 @@
+/**
+ * One checked `.traps` document and an index of what is where in it: the
+ * definitions of controls and combinations, every use of their names, the
+ * register and field names, fine-grained trap bits, encodings and ranges.
+ * Every feature of the server (hover, completion, go to definition,
+ * references, rename, symbols) answers from this index.
+ */
+import type { CombineItem, ControlItem, EncodingLit, FieldTest, Item, Name, Target } from '../../emulator/traps/ast.js';
+import { type CheckResult, checkTraps } from '../../emulator/traps/checker.js';
+import type { ParseResult } from '../../emulator/traps/parser.js';
+import type { Range } from '../../emulator/traps/source.js';
+
+export type Entry =
+  | { readonly kind: 'control-def'; readonly name: string; readonly range: Range; readonly item: ControlItem | CombineItem }
+  | { readonly kind: 'control-ref'; readonly name: string; readonly range: Range }
+  | { readonly kind: 'register'; readonly name: string; readonly range: Range }
+  | { readonly kind: 'field'; readonly register: string; readonly name: string; readonly range: Range }
+  | { readonly kind: 'fgt-bit'; readonly register: string; readonly name: string; readonly range: Range }
+  | { readonly kind: 'encoding'; readonly encoding: EncodingLit; readonly range: Range }
+  | { readonly kind: 'range'; readonly target: Extract<Target, { kind: 'range' }>; readonly range: Range }
+  | { readonly kind: 'builtin'; readonly name: string; readonly range: Range };
+
+export interface Analysis {
+  readonly version: number;
+  readonly file: string;
+  readonly result: CheckResult;
+  readonly root: ParseResult;
+  /** Sorted by start offset; names before the ranges that contain them. */
+  readonly entries: readonly Entry[];
+  readonly defs: ReadonlyMap<string, Extract<Entry, { kind: 'control-def' }>>;
+}
+
+export interface AnalysisOptions {
+  readonly readFile: (path: string) => string | null;
+  readonly resolve: (from: string, path: string) => string;
+}
+
+function testEntries(t: FieldTest, out: Entry[]): void {
+  out.push({ kind: 'register', name: t.register.text, range: t.register.range });
+  if (t.field) out.push({ kind: 'field', register: t.register.text, name: t.field.text, range: t.field.range });
+}
+
+function targetEntries(t: Target, out: Entry[]): void {
+  const side = (s: EncodingLit | Name): void => {
+    if ('text' in s) out.push({ kind: 'register', name: s.text, range: s.range });
+    else out.push({ kind: 'encoding', encoding: s, range: s.range });
+  };
+  if (t.kind === 'name') out.push({ kind: 'register', name: t.name.text, range: t.name.range });
+  else if (t.kind === 'encoding') out.push({ kind: 'encoding', encoding: t.encoding, range: t.encoding.range });
+  else {
+    side(t.from);
+    side(t.to);
+    out.push({ kind: 'range', target: t, range: t.range });
+  }
+}
+
+function itemEntries(item: Item, out: Entry[]): void {
+  switch (item.kind) {
+    case 'control':
+      out.push({ kind: 'control-def', name: item.name.text, range: item.name.range, item });
+      if (item.condition.kind === 'builtin') out.push({ kind: 'builtin', name: item.condition.name.text, range: item.condition.name.range });
+      else for (const t of item.condition.tests) testEntries(t, out);
+      break;
+    case 'combine':
+      out.push({ kind: 'control-def', name: item.name.text, range: item.name.range, item });
+      for (const m of item.members) out.push({ kind: 'control-ref', name: m.text, range: m.range });
+      break;
+    case 'trap':
+      for (const t of item.targets) targetEntries(t, out);
+      out.push({ kind: 'control-ref', name: item.control.text, range: item.control.range });
+      break;
+    case 'finetrap':
+      for (const t of item.targets) targetEntries(t, out);
+      out.push({ kind: 'register', name: item.register.text, range: item.register.range });
+      out.push({ kind: 'fgt-bit', register: item.register.text, name: item.bit.text, range: item.bit.range });
+      if (item.unless) testEntries(item.unless, out);
+      break;
+    case 'include':
+      break;
+  }
+}
+
+export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
+  const result = checkTraps(text, file, { readFile: opts.readFile, resolve: opts.resolve });
+  const root = result.files.find((f) => f.file === file) ?? result.files[0]!;
+  const entries: Entry[] = [];
+  for (const item of root.items) itemEntries(item, entries);
+  // Narrow entries first at equal starts, so that lookups find the innermost.
+  entries.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+  const defs = new Map<string, Extract<Entry, { kind: 'control-def' }>>();
+  for (const e of entries) if (e.kind === 'control-def' && !defs.has(e.name)) defs.set(e.name, e);
+  return { version, file, result, root, entries, defs };
+}
+
+/** The innermost entry at `offset` (a name touching the cursor at either end counts). */
+export function entryAt(a: Analysis, offset: number): Entry | undefined {
+  let best: Entry | undefined;
+  for (const e of a.entries) {
+    if (e.range.start.offset > offset) break;
+    if (offset > e.range.end.offset) continue;
+    if (!best || e.range.end.offset - e.range.start.offset < best.range.end.offset - best.range.start.offset) best = e;
+  }
+  return best;
+}
+
+/** Every occurrence of a control or combination name: its definition and its uses. */
+export function occurrences(a: Analysis, name: string): Entry[] {
+  return a.entries.filter((e) => (e.kind === 'control-def' || e.kind === 'control-ref') && e.name === name);
+}

@@ -1,0 +1,181 @@
+/**
+ * The nvlab language server: `.traps` files get the checker's diagnostics
+ * and every navigation feature; assembly and C files get register cards on
+ * hover. Runs over stdio (`--stdio`) or Node IPC, as the client starts it.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type Connection,
+  DiagnosticSeverity,
+  type Diagnostic as LspDiagnostic,
+  type Location,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type TextEdit,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Diagnostic } from '../../emulator/traps/source.js';
+import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
+import { registerHoverAt } from './register-hover.js';
+import { complete, documentSymbols, foldingRanges, hover, lspRange, resolveCompletion } from './traps-features.js';
+
+/** Quiet time after an edit before the document is checked again. */
+const DIAGNOSTICS_DELAY_MS = 40;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESERVED = new Set(['control', 'combine', 'trap', 'finetrap', 'include', 'forwards', 'reads', 'writes', 'all', 'even', 'in', 'host', 'when', 'builtin', 'with', 'unless', 'to']);
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new Map<string, Analysis>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const pathOf = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+  const uriOf = (path: string): string => (path.includes(':') && !path.startsWith('/') ? path : pathToFileURL(path).href);
+  const isTraps = (doc: TextDocument): boolean => doc.languageId === 'nvlab-traps' || doc.uri.endsWith('.traps');
+
+  // Includes are read from open editors first, so unsaved edits count.
+  const readFile = (path: string): string | null => {
+    const open = documents.get(uriOf(path));
+    if (open) return open.getText();
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+
+  const analysisOf = (doc: TextDocument): Analysis => {
+    const cached = analyses.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached;
+    const a = analyse(doc.getText(), pathOf(doc.uri), doc.version, { readFile, resolve: (from, p) => resolvePath(dirname(from), p) });
+    analyses.set(doc.uri, a);
+    return a;
+  };
+
+  const toLsp = (d: Diagnostic): LspDiagnostic => ({
+    range: lspRange(d.range),
+    severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    code: d.code,
+    source: 'nvlab',
+    message: d.message,
+    ...(d.related ? { relatedInformation: d.related.map((r) => ({ location: { uri: uriOf(r.file), range: lspRange(r.range) }, message: r.message })) } : {}),
+    ...(d.fix ? { data: { fix: d.fix } } : {}),
+  });
+
+  const publish = (uri: string): void => {
+    timers.delete(uri);
+    const doc = documents.get(uri);
+    if (!doc || !isTraps(doc)) return;
+    const a = analysisOf(doc);
+    // An edit that arrived while checking makes these stale: its own run publishes.
+    if (documents.get(uri)?.version !== a.version) return;
+    void connection.sendDiagnostics({ uri, version: a.version, diagnostics: a.result.diagnostics.filter((d) => d.file === a.file).map(toLsp) });
+  };
+
+  const schedule = (doc: TextDocument): void => {
+    if (!isTraps(doc)) return;
+    const t = timers.get(doc.uri);
+    if (t) clearTimeout(t);
+    timers.set(doc.uri, setTimeout(() => publish(doc.uri), DIAGNOSTICS_DELAY_MS));
+  };
+
+  connection.onInitialize(() => ({
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.', ' '], resolveProvider: true },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+    },
+    serverInfo: { name: 'nvlab', version: '0.1.0' },
+  }));
+
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    const t = timers.get(e.document.uri);
+    if (t) clearTimeout(t);
+    timers.delete(e.document.uri);
+    analyses.delete(e.document.uri);
+    if (isTraps(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return null;
+    if (!isTraps(doc)) return registerHoverAt(doc.getText(), doc.offsetAt(p.position));
+    return hover(analysisOf(doc), doc.offsetAt(p.position));
+  });
+
+  connection.onCompletion((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return null;
+    return complete(analysisOf(doc), doc.getText(), doc.offsetAt(p.position));
+  });
+  connection.onCompletionResolve(resolveCompletion);
+
+  connection.onDefinition((p): Location | null => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return null;
+    const a = analysisOf(doc);
+    const e = entryAt(a, doc.offsetAt(p.position));
+    if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def')) return null;
+    const local = a.defs.get(e.name);
+    if (local) return { uri: doc.uri, range: lspRange(local.range) };
+    const def = a.result.table.controls.get(e.name);
+    return def ? { uri: uriOf(def.file), range: lspRange(def.item.name.range) } : null;
+  });
+
+  connection.onReferences((p): Location[] => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return [];
+    const a = analysisOf(doc);
+    const e = entryAt(a, doc.offsetAt(p.position));
+    if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def')) return [];
+    return occurrences(a, e.name)
+      .filter((o) => p.context.includeDeclaration || o.kind !== 'control-def')
+      .map((o) => ({ uri: doc.uri, range: lspRange(o.range) }));
+  });
+
+  connection.onPrepareRename((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return null;
+    const a = analysisOf(doc);
+    const e = entryAt(a, doc.offsetAt(p.position));
+    if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def') || !a.defs.has(e.name)) return null;
+    return { range: lspRange(e.range), placeholder: e.name };
+  });
+
+  connection.onRenameRequest((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return null;
+    const a = analysisOf(doc);
+    const e = entryAt(a, doc.offsetAt(p.position));
+    if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def') || !a.defs.has(e.name)) return null;
+    if (!NAME.test(p.newName) || RESERVED.has(p.newName)) throw new Error(`'${p.newName}' is not a valid control name (letters, digits and _, not a keyword)`);
+    if (a.defs.has(p.newName) && p.newName !== e.name) throw new Error(`a control or combination named '${p.newName}' exists already (line ${a.defs.get(p.newName)!.range.start.line + 1})`);
+    const edits: TextEdit[] = occurrences(a, e.name).map((o) => ({ range: lspRange(o.range), newText: p.newName }));
+    return { changes: { [doc.uri]: edits } };
+  });
+
+  connection.onDocumentSymbol((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc && isTraps(doc) ? documentSymbols(analysisOf(doc)) : [];
+  });
+
+  connection.onFoldingRanges((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc && isTraps(doc) ? foldingRanges(analysisOf(doc)) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+startServer(createConnection(ProposedFeatures.all));
