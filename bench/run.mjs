@@ -3,7 +3,7 @@
 // QEMU's start-up time is measured on an image that exits at once and
 // subtracted; both figures use the instruction count nvlab reports (the
 // guests are deterministic loops, so QEMU executes the same instructions).
-// `npm run bench -- traps` (or guests, mmu, nested) runs the sections named.
+// `npm run bench -- traps` (or guests, mmu, nested, lsp) runs the sections named.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ if (!existsSync(dist)) {
   process.exit(2);
 }
 const { runImage, VirtMachine, parseElf, VIRT, checkTraps, compileTraps } = require(dist);
-const SECTIONS = ['guests', 'mmu', 'traps', 'nested'];
+const SECTIONS = ['guests', 'mmu', 'traps', 'nested', 'lsp'];
 const asked = process.argv.slice(2);
 for (const a of asked) {
   if (!SECTIONS.includes(a)) {
@@ -234,4 +234,82 @@ if (run('nested')) {
   console.log(`  trap-free EL2 loop (ALU)             ${fmt(ad.secs, 3).padStart(7)}   ${fmt(an.secs, 3).padStart(8)}   ${fmt(an.secs / ad.secs, 2).padStart(12)}x`);
   console.log(`  world switches          ${fmt(h.worldSwitches / tn.secs / 1e3, 1).padStart(8)} k/s   (${h.worldSwitches} in the trap-heavy run; ${exits} exits to L0, ${fmt(exits / tn.secs / 1e3, 1)} k/s)`);
   console.log(`  stage-2 faults handled  ${fmt(faults / tn.secs / 1e3, 1).padStart(8)} k/s   (${h.s2Faults.forwarded} forwarded to vEL2, ${h.s2Faults.shadowMapped} shadow entries filled)`);
+}
+
+// The language server over stdio, as an editor drives it: time from a
+// didChange to the diagnostics published for that version (default table,
+// and a generated 20,000-line table), and hover and completion round trips
+// (95th percentile of 200 each, at places that give results).
+if (run('lsp')) {
+  const { spawn } = await import('node:child_process');
+  const rpc = require('vscode-jsonrpc/node');
+  const serverJs = join(here, '..', 'dist', 'server.cjs');
+  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: 'pipe' });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const waiting = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    const w = waiting.get(`${p.uri}@${p.version}`);
+    if (w) w();
+  });
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  conn.sendNotification('initialized', {});
+  const versions = new Map();
+  const diagnosed = (uri, v) => new Promise((res) => waiting.set(`${uri}@${v}`, res));
+  const openAndTime = async (uri, text) => {
+    versions.set(uri, 1);
+    const t0 = process.hrtime.bigint();
+    const done = diagnosed(uri, 1);
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nvlab-traps', version: 1, text } });
+    await done;
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const changeAndTime = async (uri, text) => {
+    const v = versions.get(uri) + 1;
+    versions.set(uri, v);
+    const t0 = process.hrtime.bigint();
+    const done = diagnosed(uri, v);
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+    await done;
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+  const defaultText = readFileSync(join(here, '..', 'emulator', 'traps', 'default.traps'), 'utf8');
+  const bigLines = ['control C0 forwards reads when HCR_EL2.TID3 == 1', 'control C1 forwards writes when HCR_EL2.TVM == 1'];
+  for (let i = 0; bigLines.length < 20000; i++) bigLines.push(`trap (3, ${(i >> 11) & 7}, ${(i >> 7) & 15}, ${(i >> 3) & 15}, ${i & 7}) with C${i % 2}`);
+  const bigText = bigLines.join('\n') + '\n';
+  const DEF = 'file:///bench/default.traps';
+  const BIG = 'file:///bench/big.traps';
+  const openDef = await openAndTime(DEF, defaultText);
+  const defTimes = [];
+  for (let i = 0; i < 10; i++) defTimes.push(await changeAndTime(DEF, defaultText + `# edit ${i}\n`));
+  await openAndTime(BIG, bigText);
+  const bigTimes = [];
+  for (let i = 0; i < 5; i++) bigTimes.push(await changeAndTime(BIG, bigText + `# edit ${i}\n`));
+  const lines = defaultText.split('\n');
+  const hoverAt = [];
+  lines.forEach((l, n) => {
+    const m = /\b([A-Z][A-Z0-9_]*_EL[0-3]2?)\b/.exec(l);
+    if (m) hoverAt.push({ line: n, character: m.index + 1 });
+  });
+  const hoverTimes = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = process.hrtime.bigint();
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: DEF }, position: hoverAt[(i * 7) % hoverAt.length] });
+    hoverTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const completeTimes = [];
+  for (let i = 0; i < 200; i++) {
+    const at = hoverAt[(i * 11) % hoverAt.length];
+    const t0 = process.hrtime.bigint();
+    await conn.sendRequest('textDocument/completion', { textDocument: { uri: DEF }, position: { line: at.line, character: at.character + 1 } });
+    completeTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  conn.dispose();
+  proc.kill();
+  console.log('');
+  console.log('Language server (stdio; the 40 ms debounce included in the didChange times)');
+  console.log(`  default table: open to diagnostics ${fmt(openDef, 0)} ms (first check loads the database); didChange to diagnostics p95 ${fmt(p95(defTimes), 0)} ms`);
+  console.log(`  20,000-line table: didChange to diagnostics p95 ${fmt(p95(bigTimes), 0)} ms`);
+  console.log(`  hover p95 ${fmt(p95(hoverTimes), 1)} ms, completion p95 ${fmt(p95(completeTimes), 1)} ms (default table)`);
 }

@@ -5,7 +5,7 @@
  * Anything else becomes an `invalid` token so that the parser can report
  * it in place and carry on.
  */
-import { type LineMap, type Range } from './source.js';
+import type { Position, Range } from './source.js';
 
 export type TokenKind = 'word' | 'number' | 'string' | 'punct' | 'invalid' | 'eof';
 
@@ -26,18 +26,22 @@ export interface Comment {
   readonly range: Range;
 }
 
-const PUNCT2 = ['==', '!=', '&&'];
 const PUNCT1 = '.,()+=[]:';
 
-function isWordStart(c: string): boolean {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c === '_';
-}
-
-function isWordChar(c: string): boolean {
-  return isWordStart(c) || (c >= '0' && c <= '9') || c === '<' || c === '>';
-}
+/** Plain decimal literals that fit in 2^53 (encodings, bit numbers: most of a table) skip the general path. */
+const SMALL_BIGINTS: bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
 
 function parseNumber(text: string): bigint | null {
+  if (text.length <= 15) {
+    let v = 0;
+    let k = 0;
+    for (; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    if (k === text.length) return v < 256 ? SMALL_BIGINTS[v]! : BigInt(v);
+  }
   let digits: string;
   let base: number;
   if (/^0[xX]/.test(text)) {
@@ -59,46 +63,86 @@ function parseNumber(text: string): bigint | null {
   return BigInt(base === 16 ? `0x${digits}` : base === 2 ? `0b${digits}` : digits);
 }
 
-export function tokenize(text: string, lines: LineMap): { tokens: Token[]; comments: Comment[] } {
+/**
+ * A token with its position as plain numbers; its Range is made only when
+ * asked for (most tokens, punctuation above all, never end up in a range).
+ * Tokens never span lines.
+ */
+class LexedToken implements Token {
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly line: number,
+    private readonly col: number,
+    readonly lineStart: boolean,
+    readonly value: number,
+    readonly big: bigint | undefined,
+  ) {}
+
+  get range(): Range {
+    return { start: { offset: this.start, line: this.line, col: this.col }, end: { offset: this.end, line: this.line, col: this.col + (this.end - this.start) } };
+  }
+}
+
+const isWordStartCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isWordCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57) || c === 60 || c === 62;
+const isAlnumCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57);
+
+/**
+ * Splits `text` into tokens. Positions are tracked as it scans (a 20,000-line
+ * table is re-tokenized on every edit in the editor), so no token costs a
+ * line lookup.
+ */
+export function tokenize(text: string): { tokens: Token[]; comments: Comment[] } {
   const tokens: Token[] = [];
   const comments: Comment[] = [];
+  const n = text.length;
   let i = 0;
+  let line = 0;
+  let lineOffset = 0;
   let lastLine = -1;
-  const push = (kind: TokenKind, start: number, end: number, big?: bigint | null): void => {
-    const range = { start: lines.position(start), end: lines.position(end) };
-    const lineStart = range.start.line !== lastLine;
-    lastLine = range.start.line;
-    const number = big === undefined ? {} : big === null ? { value: NaN } : { value: Number(big), big };
-    const t: Token = { kind, text: text.slice(start, end), range, lineStart, ...number };
-    tokens.push(t);
+  const pos = (offset: number): Position => ({ offset, line, col: offset - lineOffset });
+  // Every token has the same fields, so the parser's property reads stay monomorphic.
+  const push = (kind: TokenKind, start: number, end: number, value = NaN, big: bigint | undefined = undefined): void => {
+    tokens.push(new LexedToken(kind, text.slice(start, end), start, end, line, start - lineOffset, line !== lastLine, value, big));
+    lastLine = line;
   };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       i++;
+      line++;
+      lineOffset = i;
       continue;
     }
-    if (c === '#') {
-      const start = i;
-      while (i < text.length && text[i] !== '\n') i++;
-      comments.push({ text: text.slice(start, i), range: { start: lines.position(start), end: lines.position(i) } });
+    if (c === 32 || c === 9 || c === 13) {
+      i++;
       continue;
     }
     const start = i;
-    if (isWordStart(c)) {
-      while (i < text.length && isWordChar(text[i]!)) i++;
+    if (c === 35) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+      comments.push({ text: text.slice(start, i), range: { start: pos(start), end: pos(i) } });
+      continue;
+    }
+    if (isWordStartCode(c)) {
+      while (i < n && isWordCode(text.charCodeAt(i))) i++;
       push('word', start, i);
       continue;
     }
-    if (c >= '0' && c <= '9') {
-      while (i < text.length && /[0-9a-zA-Z_]/.test(text[i]!)) i++;
-      push('number', start, i, parseNumber(text.slice(start, i)));
+    if (c >= 48 && c <= 57) {
+      while (i < n && isAlnumCode(text.charCodeAt(i))) i++;
+      const big = parseNumber(text.slice(start, i));
+      if (big === null) push('number', start, i);
+      else push('number', start, i, Number(big), big);
       continue;
     }
-    if (c === '"') {
+    if (c === 34) {
       i++;
-      while (i < text.length && text[i] !== '"' && text[i] !== '\n') i++;
-      if (text[i] === '"') {
+      while (i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10) i++;
+      if (text.charCodeAt(i) === 34) {
         i++;
         push('string', start, i);
       } else {
@@ -106,23 +150,23 @@ export function tokenize(text: string, lines: LineMap): { tokens: Token[]; comme
       }
       continue;
     }
-    const two = text.slice(i, i + 2);
-    if (PUNCT2.includes(two)) {
+    const d = text.charCodeAt(i + 1);
+    // '==', '!=', '&&'
+    if ((d === 61 && (c === 61 || c === 33)) || (c === 38 && d === 38)) {
       i += 2;
       push('punct', start, i);
       continue;
     }
-    if (PUNCT1.includes(c)) {
+    if (PUNCT1.includes(text[i]!)) {
       i++;
       push('punct', start, i);
       continue;
     }
     // One invalid token per run of characters the language does not use.
-    while (i < text.length && !/[\s#"A-Za-z0-9_.,()+=[\]:]/.test(text[i]!) && text.slice(i, i + 2) !== '==' && text.slice(i, i + 2) !== '!=' && text.slice(i, i + 2) !== '&&') i++;
+    while (i < n && !/[\s#"A-Za-z0-9_.,()+=[\]:]/.test(text[i]!) && text.slice(i, i + 2) !== '==' && text.slice(i, i + 2) !== '!=' && text.slice(i, i + 2) !== '&&') i++;
     if (i === start) i++;
     push('invalid', start, i);
   }
-  const end = lines.position(text.length);
-  tokens.push({ kind: 'eof', text: '', range: { start: end, end }, lineStart: true });
+  tokens.push(new LexedToken('eof', '', n, n, line, n - lineOffset, true, NaN, undefined));
   return { tokens, comments };
 }

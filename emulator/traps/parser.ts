@@ -40,7 +40,7 @@ function describeToken(t: Token): string {
 
 export function parseTraps(text: string, file = '<input>'): ParseResult {
   const lines = new LineMap(text);
-  const { tokens, comments } = tokenize(text, lines);
+  const { tokens, comments } = tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const items: Item[] = [];
   let pos = 0;

@@ -49,6 +49,22 @@ export class LspClient {
     return v;
   }
 
+  /** Replaces [start, end) of `text` (offsets) with `insert`, as an incremental change; returns the new text and version. */
+  async edit(uri: string, text: string, start: number, end: number, insert: string): Promise<{ text: string; version: number }> {
+    const pos = (o: number): { line: number; character: number } => {
+      const before = text.slice(0, o);
+      const line = before.split('\n').length - 1;
+      return { line, character: o - (before.lastIndexOf('\n') + 1) };
+    };
+    const v = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, v);
+    await this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: pos(start), end: pos(end) }, text: insert }],
+    });
+    return { text: text.slice(0, start) + insert + text.slice(end), version: v };
+  }
+
   /** The first diagnostics published for `uri` at `version` (or any version) from now or already. */
   async diagnostics(uri: string, version?: number, timeoutMs = 10_000): Promise<PublishedDiagnostics> {
     const deadline = Date.now() + timeoutMs;
