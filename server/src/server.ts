@@ -12,6 +12,8 @@ import {
   type Diagnostic as LspDiagnostic,
   type Location,
   ProposedFeatures,
+  type SymbolInformation,
+  SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
   type TextEdit,
@@ -20,7 +22,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../../emulator/traps/source.js';
 import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
+import { codeLenses, inlayHints } from './annotations.js';
+import { codeActions } from './code-actions.js';
 import { registerHoverAt } from './register-hover.js';
+import { TOKEN_MODIFIERS, TOKEN_TYPES, semanticTokens } from './semantic-tokens.js';
 import { complete, documentSymbols, foldingRanges, hover, lspRange, resolveCompletion } from './traps-features.js';
 
 /** Quiet time after an edit before the document is checked again. */
@@ -92,7 +97,12 @@ export function startServer(connection: Connection): void {
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
       foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
     },
     serverInfo: { name: 'nvlab', version: '0.1.0' },
   }));
@@ -172,6 +182,39 @@ export function startServer(connection: Connection): void {
   connection.onFoldingRanges((p) => {
     const doc = documents.get(p.textDocument.uri);
     return doc && isTraps(doc) ? foldingRanges(analysisOf(doc)) : [];
+  });
+
+  connection.onWorkspaceSymbol((p) => {
+    const q = p.query.toLowerCase();
+    const out: SymbolInformation[] = [];
+    for (const doc of documents.all()) {
+      if (!isTraps(doc)) continue;
+      for (const d of analysisOf(doc).defs.values()) {
+        if (q && !d.name.toLowerCase().includes(q)) continue;
+        out.push({ name: d.name, kind: d.item.kind === 'combine' ? SymbolKind.Module : SymbolKind.Function, location: { uri: doc.uri, range: lspRange(d.range) } });
+      }
+    }
+    return out;
+  });
+
+  connection.onCodeAction((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc && isTraps(doc) ? codeActions(doc.uri, doc.getText(), p.context.diagnostics) : [];
+  });
+
+  connection.languages.inlayHint.on((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc && isTraps(doc) ? inlayHints(analysisOf(doc), p.range.start.line, p.range.end.line) : [];
+  });
+
+  connection.onCodeLens((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc && isTraps(doc) ? codeLenses(analysisOf(doc)) : [];
+  });
+
+  connection.languages.semanticTokens.on((p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return { data: doc && isTraps(doc) ? semanticTokens(analysisOf(doc)) : [] };
   });
 
   documents.listen(connection);

@@ -195,3 +195,61 @@ describe('register cards in assembly and C', () => {
     expect(c.published.filter((p) => !p.uri.endsWith('.traps'))).toEqual([]);
   });
 });
+
+describe('.traps editing aids', () => {
+  it('offers quick fixes: the suggested names for a misspelling, and the missing mappings', async () => {
+    const d = await c.diagnostics(URI, 1);
+    const unknown = d.diagnostics.find((x) => x.message.includes("'ID_AA64PFR9_EL1'"))!;
+    const unmapped = d.diagnostics.find((x) => x.message.includes('also traps ID_PFR0_EL1'))!;
+    type Action = { title: string; edit: { changes: Record<string, { range: Rng; newText: string }[]> } };
+    const actions = await c.request<Action[]>('textDocument/codeAction', { textDocument: { uri: URI }, range: unknown.range, context: { diagnostics: [unknown, unmapped] } });
+    expect(actions.map((x) => x.title).slice(0, 3)).toEqual(["Change to 'ID_AA64PFR0_EL1'", "Change to 'ID_AA64PFR1_EL1'", "Change to 'ID_AA64PFR2_EL1'"]);
+    expect(actions[0]!.edit.changes[URI]).toEqual([{ range: rng(8, 5, 8, 20), newText: 'ID_AA64PFR0_EL1' }]);
+    const add = actions.find((x) => x.title.startsWith('Map the'))!;
+    expect(add.title).toMatch(/^Map the \d+ registers to TID3$/);
+    const insert = add.edit.changes[URI]![0]!;
+    expect(insert.range).toEqual(rng(12, 0, 12, 0));
+    expect(insert.newText).toMatch(/^trap ID_PFR0_EL1, ID_PFR1_EL1, .* with TID3\n$/);
+    // Applying it removes the warning.
+    const fixed = TABLE + insert.newText;
+    expect(checkTraps(fixed, '/x.traps').diagnostics.some((x) => x.code === 'arch-unmapped' && x.message.includes("'TID3'"))).toBe(false);
+  });
+
+  it('shows inlay hints: encodings after register names, mask and value after conditions', async () => {
+    const hints = await c.request<{ position: Pos; label: string }[]>('textDocument/inlayHint', { textDocument: { uri: URI }, range: rng(0, 0, 12, 0) });
+    expect(hints).toContainEqual(expect.objectContaining({ position: at(5, 20), label: '(3, 0, 0, 4, 0)' }));
+    expect(hints).toContainEqual(expect.objectContaining({ position: at(1, 50), label: 'HCR_EL2 & 0x40000 == 0x40000' }));
+  });
+
+  it('shows code lenses: how many registers each control traps, how many a multi-target item maps', async () => {
+    const lenses = await c.request<{ range: Rng; command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: URI } });
+    const at1 = (line: number): string[] => lenses.filter((l) => l.range.start.line === line).map((l) => l.command.title);
+    // TID3: ID_AA64PFR0/MMFR0 (line 6), ID_AA64PFR1 (line 8), the range items (more ID registers); BOTH: SCTLR_EL1.
+    expect(at1(3)).toEqual(['traps 1 register']);
+    expect(at1(5)).toEqual(['maps 2 registers']);
+    expect(at1(1)[0]).toMatch(/^traps \d+ registers$/);
+  });
+
+  it('classifies tokens semantically: controls, registers, fields, keywords, numbers, comments', async () => {
+    const r = await c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: URI } });
+    const types = ['keyword', 'function', 'variable', 'property', 'enumMember', 'number', 'comment', 'operator', 'string'];
+    let line = 0;
+    let col = 0;
+    const lines = TABLE.split('\n');
+    const decoded: string[] = [];
+    for (let i = 0; i < r.data.length; i += 5) {
+      line += r.data[i]!;
+      col = r.data[i]! === 0 ? col + r.data[i + 1]! : r.data[i + 1]!;
+      decoded.push(`${lines[line]!.slice(col, col + r.data[i + 2]!)}:${types[r.data[i + 3]!]}${r.data[i + 4] ? '+' + r.data[i + 4] : ''}`);
+    }
+    expect(decoded.slice(0, 12)).toEqual(['# A table for the tests:comment', 'control:keyword', 'TID3:function+1', 'forwards:keyword', 'reads:keyword', 'when:keyword', 'HCR_EL2:variable+2', 'TID3:property', '==:operator', '1:number', 'control:keyword', 'TVM:function+1']);
+    expect(decoded).toContain('HFGxTR_EL2:variable+2');
+    expect(decoded).toContain('TPIDR_EL1:enumMember');
+    expect(decoded).not.toContain('ID_AA64PFR9_EL1:variable+2');
+  });
+
+  it('finds controls across open tables by workspace symbol', async () => {
+    const syms = await c.request<{ name: string; location: { uri: string } }[]>('workspace/symbol', { query: 'tv' });
+    expect(syms.map((s) => s.name)).toEqual(['TVM']);
+  });
+});
