@@ -24,6 +24,7 @@ import type { Diagnostic } from '../../emulator/traps/source.js';
 import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
 import { codeLenses, inlayHints } from './annotations.js';
 import { codeActions } from './code-actions.js';
+import { formatTraps } from './format.js';
 import { registerHoverAt } from './register-hover.js';
 import { TOKEN_MODIFIERS, TOKEN_TYPES, semanticTokens } from './semantic-tokens.js';
 import { complete, documentSymbols, foldingRanges, hover, lspRange, resolveCompletion } from './traps-features.js';
@@ -99,6 +100,7 @@ export function startServer(connection: Connection): void {
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
       foldingRangeProvider: true,
+      documentFormattingProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
@@ -195,6 +197,14 @@ export function startServer(connection: Connection): void {
       }
     }
     return out;
+  });
+
+  connection.onDocumentFormatting((p): TextEdit[] => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc || !isTraps(doc)) return [];
+    const formatted = formatTraps(analysisOf(doc).root);
+    if (formatted === null || formatted === doc.getText()) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(doc.getText().length) }, newText: formatted }];
   });
 
   connection.onCodeAction((p) => {

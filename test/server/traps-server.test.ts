@@ -248,8 +248,24 @@ describe('.traps editing aids', () => {
     expect(decoded).not.toContain('ID_AA64PFR9_EL1:variable+2');
   });
 
+  it('formats a document over the protocol, and leaves one that does not parse alone', async () => {
+    const uri = 'file:///tmp/nvlab-lsp/messy.traps';
+    await c.open(uri, 'control  A forwards reads when HCR_EL2.TID3==1\ncontrol LONGER forwards all when HCR_EL2.TVM == 1\ntrap ID_AA64PFR0_EL1 ,ID_AA64PFR1_EL1 with A');
+    const edits = await c.request<{ range: Rng; newText: string }[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } });
+    expect(edits).toEqual([
+      {
+        range: rng(0, 0, 2, 44),
+        newText: 'control A      forwards reads  when HCR_EL2.TID3 == 1\ncontrol LONGER forwards all    when HCR_EL2.TVM == 1\ntrap ID_AA64PFR0_EL1, ID_AA64PFR1_EL1 with A\n',
+      },
+    ]);
+    const bad = 'file:///tmp/nvlab-lsp/bad.traps';
+    await c.open(bad, 'control A forwards sideways when HCR_EL2.TID3 == 1\n');
+    expect(await c.request('textDocument/formatting', { textDocument: { uri: bad }, options: { tabSize: 4, insertSpaces: true } })).toEqual([]);
+  });
+
   it('finds controls across open tables by workspace symbol', async () => {
     const syms = await c.request<{ name: string; location: { uri: string } }[]>('workspace/symbol', { query: 'tv' });
-    expect(syms.map((s) => s.name)).toEqual(['TVM']);
+    expect(syms.map((s) => `${s.name} ${s.location.uri.split('/').pop()}`)).toEqual(['TVM table.traps']);
+    expect((await c.request<{ name: string }[]>('workspace/symbol', { query: 'long' })).map((s) => s.name)).toEqual(['LONGER']);
   });
 });
