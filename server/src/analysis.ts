@@ -18,7 +18,8 @@ export type Entry =
   | { readonly kind: 'fgt-bit'; readonly register: string; readonly name: string; readonly range: Range }
   | { readonly kind: 'encoding'; readonly encoding: EncodingLit; readonly range: Range }
   | { readonly kind: 'range'; readonly target: Extract<Target, { kind: 'range' }>; readonly range: Range }
-  | { readonly kind: 'builtin'; readonly name: string; readonly range: Range };
+  | { readonly kind: 'builtin'; readonly name: string; readonly range: Range }
+  | { readonly kind: 'number'; readonly value: bigint; readonly range: Range };
 
 export interface Analysis {
   readonly version: number;
@@ -38,6 +39,7 @@ export interface AnalysisOptions {
 function testEntries(t: FieldTest, out: Entry[]): void {
   out.push({ kind: 'register', name: t.register.text, range: t.register.range });
   if (t.field) out.push({ kind: 'field', register: t.register.text, name: t.field.text, range: t.field.range });
+  out.push({ kind: 'number', value: t.value.big, range: t.value.range });
 }
 
 function targetEntries(t: Target, out: Entry[]): void {

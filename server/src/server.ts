@@ -209,7 +209,7 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc && isTraps(doc) ? codeActions(doc.uri, doc.getText(), p.context.diagnostics) : [];
+    return doc && isTraps(doc) ? codeActions(doc.uri, doc.getText(), p.context.diagnostics, analysisOf(doc)) : [];
   });
 
   connection.languages.inlayHint.on((p) => {

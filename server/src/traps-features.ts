@@ -126,6 +126,8 @@ export function hover(a: Analysis, offset: number): Hover | null {
       const names = [...new Set(sysregEncodingsByKey(key).map((x) => `\`${x.kind} ${x.asm}\``))];
       return md(`**${sysregGenericName(key)}** (key 0x${key.toString(16).padStart(4, '0')}): ${names.length > 0 ? names.join(', ') : 'no register or instruction is encoded here'}`, e.range);
     }
+    case 'number':
+      return md(`${e.value} = 0x${e.value.toString(16)} = 0b${e.value.toString(2)}`, e.range);
     case 'range': {
       const k = rangeKeys(a, e);
       if (!k) return null;

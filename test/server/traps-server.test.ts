@@ -96,6 +96,7 @@ describe('.traps hover', () => {
 
   it('shows fields, fine-grained bits, encodings and ranges', async () => {
     expect((await hover(1, 42))!.contents.value).toContain('**HCR_EL2.TID3** [18]');
+    expect((await hover(1, 49))!.contents.value).toBe('1 = 0x1 = 0b1');
     expect((await hover(9, 40))!.contents.value).toContain('**HFGRTR_EL2.TPIDR_EL1** [33]');
     const enc = (await hover(7, 8))!;
     expect(enc.range).toEqual(rng(7, 5, 7, 20));
@@ -213,6 +214,18 @@ describe('.traps editing aids', () => {
     // Applying it removes the warning.
     const fixed = TABLE + insert.newText;
     expect(checkTraps(fixed, '/x.traps').diagnostics.some((x) => x.code === 'arch-unmapped' && x.message.includes("'TID3'"))).toBe(false);
+  });
+
+  it('splits a range around the range it overlaps', async () => {
+    const uri = 'file:///tmp/nvlab-lsp/overlap.traps';
+    await c.open(uri, 'control A forwards reads when HCR_EL2.TID3 == 1\ncontrol B forwards reads when HCR_EL2.TID1 == 1\ntrap (3, 0, 0, 4, 0) to (3, 0, 0, 4, 7) with A\ntrap (3, 0, 0, 4, 2) to (3, 0, 0, 5, 3) with B\n');
+    const d = (await c.diagnostics(uri, 1)).diagnostics.filter((x) => x.code === 'overlapping-ranges').sort((x, y) => x.range.start.line - y.range.start.line);
+    expect(d.map((x) => x.range.start.line)).toEqual([2, 3]);
+    type Action = { title: string; edit: { changes: Record<string, { range: Rng; newText: string }[]> } };
+    const split = async (x: (typeof d)[number]): Promise<string | undefined> =>
+      (await c.request<Action[]>('textDocument/codeAction', { textDocument: { uri }, range: x.range, context: { diagnostics: [x] } })).find((a) => a.title.startsWith('Split'))?.edit.changes[uri]![0]!.newText;
+    expect(await split(d[0]!)).toBe('(3, 0, 0, 4, 0) to (3, 0, 0, 4, 1)');
+    expect(await split(d[1]!)).toBe('(3, 0, 0, 5, 0) to (3, 0, 0, 5, 3)');
   });
 
   it('shows inlay hints: encodings after register names, mask and value after conditions', async () => {
