@@ -10,6 +10,8 @@ import type { Position, Range } from './source.js';
 export type TokenKind = 'word' | 'number' | 'string' | 'punct' | 'invalid' | 'eof';
 
 export interface Token {
+  /** Position in the token stream: tokens are made on demand, so compare these, not objects. */
+  readonly index: number;
   readonly kind: TokenKind;
   readonly text: string;
   readonly range: Range;
@@ -70,6 +72,7 @@ function parseNumber(text: string): bigint | null {
  */
 class LexedToken implements Token {
   constructor(
+    readonly index: number,
     readonly kind: TokenKind,
     readonly text: string,
     private readonly start: number,
@@ -86,6 +89,73 @@ class LexedToken implements Token {
   }
 }
 
+const KINDS: readonly TokenKind[] = ['word', 'number', 'string', 'punct', 'invalid', 'eof'];
+
+/**
+ * The tokens of a text, stored as numbers in typed arrays; `at` makes the
+ * Token object. A 20,000-line table has a quarter of a million tokens: as
+ * objects alive for the whole parse they cost more in garbage collection
+ * than the parse itself, made on demand they die young.
+ */
+export class TokenStream {
+  length = 0;
+  private kind = new Uint8Array(1024);
+  private start = new Int32Array(1024);
+  private end = new Int32Array(1024);
+  private line = new Int32Array(1024);
+  private col = new Int32Array(1024);
+  private lineStart = new Uint8Array(1024);
+
+  constructor(private readonly text: string) {}
+
+  push(kind: number, start: number, end: number, line: number, col: number, lineStart: boolean): void {
+    if (this.length === this.kind.length) this.grow();
+    const i = this.length++;
+    this.kind[i] = kind;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.line[i] = line;
+    this.col[i] = col;
+    this.lineStart[i] = lineStart ? 1 : 0;
+  }
+
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const g = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.kind = g(this.kind, (k) => new Uint8Array(k));
+    this.lineStart = g(this.lineStart, (k) => new Uint8Array(k));
+    this.start = g(this.start, (k) => new Int32Array(k));
+    this.end = g(this.end, (k) => new Int32Array(k));
+    this.line = g(this.line, (k) => new Int32Array(k));
+    this.col = g(this.col, (k) => new Int32Array(k));
+  }
+
+  at(i: number): Token {
+    const kind = KINDS[this.kind[i]!]!;
+    const start = this.start[i]!;
+    const end = this.end[i]!;
+    const text = kind === 'eof' ? '' : this.text.slice(start, end);
+    let value = NaN;
+    let big: bigint | undefined;
+    if (kind === 'number') {
+      const b = parseNumber(text);
+      if (b !== null) {
+        big = b;
+        value = Number(b);
+      }
+    }
+    return new LexedToken(i, kind, text, start, end, this.line[i]!, this.col[i]!, this.lineStart[i] === 1, value, big);
+  }
+
+  *[Symbol.iterator](): IterableIterator<Token> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+}
+
 const isWordStartCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isWordCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57) || c === 60 || c === 62;
 const isAlnumCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57);
@@ -95,8 +165,8 @@ const isAlnumCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c 
  * table is re-tokenized on every edit in the editor), so no token costs a
  * line lookup.
  */
-export function tokenize(text: string): { tokens: Token[]; comments: Comment[] } {
-  const tokens: Token[] = [];
+export function tokenize(text: string): { tokens: TokenStream; comments: Comment[] } {
+  const tokens = new TokenStream(text);
   const comments: Comment[] = [];
   const n = text.length;
   let i = 0;
@@ -104,9 +174,8 @@ export function tokenize(text: string): { tokens: Token[]; comments: Comment[] }
   let lineOffset = 0;
   let lastLine = -1;
   const pos = (offset: number): Position => ({ offset, line, col: offset - lineOffset });
-  // Every token has the same fields, so the parser's property reads stay monomorphic.
-  const push = (kind: TokenKind, start: number, end: number, value = NaN, big: bigint | undefined = undefined): void => {
-    tokens.push(new LexedToken(kind, text.slice(start, end), start, end, line, start - lineOffset, line !== lastLine, value, big));
+  const push = (kind: TokenKind, start: number, end: number): void => {
+    tokens.push(KINDS.indexOf(kind), start, end, line, start - lineOffset, line !== lastLine);
     lastLine = line;
   };
   while (i < n) {
@@ -134,9 +203,7 @@ export function tokenize(text: string): { tokens: Token[]; comments: Comment[] }
     }
     if (c >= 48 && c <= 57) {
       while (i < n && isAlnumCode(text.charCodeAt(i))) i++;
-      const big = parseNumber(text.slice(start, i));
-      if (big === null) push('number', start, i);
-      else push('number', start, i, Number(big), big);
+      push('number', start, i);
       continue;
     }
     if (c === 34) {
@@ -167,6 +234,6 @@ export function tokenize(text: string): { tokens: Token[]; comments: Comment[] }
     if (i === start) i++;
     push('invalid', start, i);
   }
-  tokens.push(new LexedToken('eof', '', n, n, line, n - lineOffset, true, NaN, undefined));
+  tokens.push(KINDS.indexOf('eof'), n, n, line, n - lineOffset, true);
   return { tokens, comments };
 }

@@ -47,10 +47,10 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
   /** The keyword of the item being parsed. */
   let current: Token | null = null;
   /** A token on a later line than the item so far ends it: say so, rather than name the next line's word. */
-  const describe = (t: Token): string => (t.lineStart && t !== current && t.kind !== 'eof' ? 'the end of the line' : describeToken(t));
+  const describe = (t: Token): string => (t.lineStart && t.index !== current?.index && t.kind !== 'eof' ? 'the end of the line' : describeToken(t));
 
-  const peek = (k = 0): Token => tokens[Math.min(pos + k, tokens.length - 1)]!;
-  const next = (): Token => tokens[Math.min(pos++, tokens.length - 1)]!;
+  const peek = (k = 0): Token => tokens.at(Math.min(pos + k, tokens.length - 1));
+  const next = (): Token => tokens.at(Math.min(pos++, tokens.length - 1));
   const fail = (t: Token, message: string, range?: Range): never => {
     throw new SyntaxError_(t, message, range);
   };
@@ -232,7 +232,7 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
     if (isPunct(peek(), '==')) {
       next();
       const v = number('0 or 1');
-      if (v.value !== 0 && v.value !== 1) fail(tokens[pos - 1]!, `a fine-grained trap bit is 0 or 1, not ${v.text}`);
+      if (v.value !== 0 && v.value !== 1) fail(tokens.at(pos - 1), `a fine-grained trap bit is 0 or 1, not ${v.text}`);
       polarity = v.value as 0 | 1;
       polarityRange = v.range;
       end = v.range;
@@ -290,13 +290,12 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
       items.push(item);
     } catch (e) {
       if (!(e instanceof SyntaxError_)) throw e;
-      let i = Math.min(pos, tokens.length - 1);
-      while (i > 0 && tokens[i] !== e.token) i--;
+      const i = e.token.index;
       // An error at a token on a later line is reported where the item's line ended.
-      const range = e.range ?? (e.token.lineStart && e.token !== kw && i > 0 ? { start: tokens[i - 1]!.range.end, end: tokens[i - 1]!.range.end } : e.token.range);
+      const range = e.range ?? (e.token.lineStart && i !== kw.index && i > 0 ? { start: tokens.at(i - 1).range.end, end: tokens.at(i - 1).range.end } : e.token.range);
       diagnostics.push({ file, range, severity: 'error', code: 'syntax', message: e.message });
       // An item keyword that starts a line begins the next item even if this one wanted the token.
-      if (e.token.lineStart && e.token.kind === 'word' && ITEM_KEYWORDS.has(e.token.text) && e.token !== kw) pos = i;
+      if (e.token.lineStart && e.token.kind === 'word' && ITEM_KEYWORDS.has(e.token.text) && i !== kw.index) pos = i;
       sync();
     }
   }

@@ -40,7 +40,9 @@ interface Line {
 export function formatTraps(parse: ParseResult): string | null {
   if (parse.diagnostics.some((d) => d.severity === 'error')) return null;
   const text = parse.text;
-  const { tokens, comments } = tokenize(text);
+  const lexed = tokenize(text);
+  const tokens = [...lexed.tokens];
+  const comments = lexed.comments;
   const lineCount = text.split('\n').length;
   const commentAt = new Map<number, string>();
   for (const c of comments) commentAt.set(c.range.start.line, c.text);
