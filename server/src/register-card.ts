@@ -17,6 +17,15 @@ import {
   sysregKeyFields,
 } from '../../emulator/arch/sysreg-db.js';
 import { directionOf, encodingFacts, rulesFor } from '../../emulator/traps/architecture.js';
+import type { RegisterDocs } from './arm-docs.js';
+
+/** Looks up the user's Arm documentation for a register by its names (nvlab.armSpecPath). */
+export type DocsLookup = (names: readonly string[]) => RegisterDocs | undefined;
+
+/** The names a register's documentation may be filed under: its own, its array's. */
+export function docNames(reg: Sysreg): string[] {
+  return reg.array ? [reg.name, reg.array.name] : [reg.name];
+}
 
 const ARCH = { features: (): boolean => true };
 const hex = (n: number, w = 4): string => '0x' + n.toString(16).padStart(w, '0');
@@ -72,13 +81,16 @@ function architectureTraps(encodings: readonly SysregEncoding[]): string[] {
 }
 
 /** The card for a register or instruction; `extra` is appended (what a trap table says about it). */
-export function registerCard(m: SysregMatch, extra: readonly string[] = []): string {
+export function registerCard(m: SysregMatch, extra: readonly string[] = [], docs?: DocsLookup): string {
   const reg = m.register;
+  const d = docs?.(docNames(reg));
   const encodings = reg.encodings;
   const width = reg.layouts[0]?.width ?? 64;
   const head = [`**${reg.name}**${reg.layouts.length > 0 ? ` — ${width}-bit register` : ''}${reg.condition ? ` (when ${reg.condition})` : ''}`];
   if (reg.vncr !== undefined) head.push(`VNCR_EL2 page offset ${hex(reg.vncr, 3)} (FEAT_NV2)`);
-  const parts = [head.join('  \n'), '', '| access | op0, op1, CRn, CRm, op2 | generic name | key |', '| --- | --- | --- | --- |', ...encodings.map(encodingRow)];
+  if (d?.title) head.push(`*${d.title}*`);
+  const prose = d?.purpose ? ['', d.purpose] : [];
+  const parts = [head.join('  \n'), ...prose, '', '| access | op0, op1, CRn, CRm, op2 | generic name | key |', '| --- | --- | --- | --- |', ...encodings.map(encodingRow)];
   const fields = fieldRows(reg);
   if (fields.length > 0) parts.push('', '| bits | field | |', '| --- | --- | --- |', ...fields);
   const traps = architectureTraps(m.encodings.length > 0 ? m.encodings : encodings);

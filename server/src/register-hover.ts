@@ -5,7 +5,7 @@
  * sysreg.h), `S3_4_C1_C1_0`, `read_sysreg(vttbr_el2)`.
  */
 import { type Hover, MarkupKind } from 'vscode-languageserver';
-import { findRegister, registerCard } from './register-card.js';
+import { type DocsLookup, findRegister, registerCard } from './register-card.js';
 
 const WORD = /[A-Za-z0-9_]/;
 
@@ -30,7 +30,7 @@ function position(text: string, offset: number): { line: number; character: numb
   return { line, character: offset - last - 1 };
 }
 
-export function registerHoverAt(text: string, offset: number): Hover | null {
+export function registerHoverAt(text: string, offset: number, docs?: DocsLookup): Hover | null {
   const w = wordAt(text, offset);
   if (!w) return null;
   // Register names have an _ELx suffix or are generic encodings; short words are never looked up.
@@ -38,7 +38,7 @@ export function registerHoverAt(text: string, offset: number): Hover | null {
   for (const c of candidates) {
     if (!/_EL[0-3][0-9]?$/i.test(c) && !/^S[0-3]_[0-7]_C\d+_C\d+_[0-7]$/i.test(c)) continue;
     const m = findRegister(c);
-    if (m) return { contents: { kind: MarkupKind.Markdown, value: registerCard(m) }, range: { start: position(text, w.start), end: position(text, w.end) } };
+    if (m) return { contents: { kind: MarkupKind.Markdown, value: registerCard(m, [], docs) }, range: { start: position(text, w.start), end: position(text, w.end) } };
   }
   return null;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type Connection,
   DiagnosticSeverity,
+  MessageType,
   type Diagnostic as LspDiagnostic,
   type Location,
   ProposedFeatures,
@@ -23,6 +24,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../../emulator/traps/source.js';
 import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
 import { codeLenses, inlayHints } from './annotations.js';
+import { ArmDocs } from './arm-docs.js';
+import type { DocsLookup } from './register-card.js';
 import { codeActions } from './code-actions.js';
 import { formatTraps } from './format.js';
 import { registerHoverAt } from './register-hover.js';
@@ -38,6 +41,21 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
   const timers = new Map<string, NodeJS.Timeout>();
+  // nvlab.armSpecPath: the user's own Registers.json (full AARCHMRS release) for register prose.
+  let armSpecPath: string | null = null;
+  let canConfigure = false;
+  // A notification: nothing waits for the user to dismiss it.
+  const armDocs = new ArmDocs((message) => void connection.sendNotification('window/showMessage', { type: MessageType.Warning, message }));
+  const docs: DocsLookup = (names) => armDocs.lookup(armSpecPath, names);
+  const refreshSettings = async (): Promise<void> => {
+    if (!canConfigure) return;
+    try {
+      const [v] = (await connection.workspace.getConfiguration([{ section: 'nvlab.armSpecPath' }])) as unknown[];
+      armSpecPath = typeof v === 'string' && v.trim() !== '' ? v : null;
+    } catch (e) {
+      connection.console.error(`cannot read the nvlab settings: ${(e as Error).message}`);
+    }
+  };
 
   const pathOf = (uri: string): string => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
   const uriOf = (path: string): string => (path.includes(':') && !path.startsWith('/') ? path : pathToFileURL(path).href);
@@ -89,7 +107,12 @@ export function startServer(connection: Connection): void {
     timers.set(doc.uri, setTimeout(() => publish(doc.uri), DIAGNOSTICS_DELAY_MS));
   };
 
-  connection.onInitialize(() => ({
+  connection.onInitialized(() => void refreshSettings());
+  connection.onDidChangeConfiguration(() => void refreshSettings());
+
+  connection.onInitialize((params) => {
+    canConfigure = params.capabilities.workspace?.configuration === true;
+    return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
@@ -107,7 +130,8 @@ export function startServer(connection: Connection): void {
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
     },
     serverInfo: { name: 'nvlab', version: '0.1.0' },
-  }));
+    };
+  });
 
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
@@ -121,8 +145,8 @@ export function startServer(connection: Connection): void {
   connection.onHover((p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
-    if (!isTraps(doc)) return registerHoverAt(doc.getText(), doc.offsetAt(p.position));
-    return hover(analysisOf(doc), doc.offsetAt(p.position));
+    if (!isTraps(doc)) return registerHoverAt(doc.getText(), doc.offsetAt(p.position), docs);
+    return hover(analysisOf(doc), doc.offsetAt(p.position), docs);
   });
 
   connection.onCompletion((p) => {
@@ -130,7 +154,7 @@ export function startServer(connection: Connection): void {
     if (!doc || !isTraps(doc)) return null;
     return complete(analysisOf(doc), doc.getText(), doc.offsetAt(p.position));
   });
-  connection.onCompletionResolve(resolveCompletion);
+  connection.onCompletionResolve((item) => resolveCompletion(item, docs));
 
   connection.onDefinition((p): Location | null => {
     const doc = documents.get(p.textDocument.uri);
@@ -226,6 +250,9 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(p.textDocument.uri);
     return { data: doc && isTraps(doc) ? semanticTokens(analysisOf(doc)) : [] };
   });
+
+  // A failed promise somewhere must cost one answer, not the server (and every open table's diagnostics).
+  process.on('unhandledRejection', (e) => connection.console.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
 
   documents.listen(connection);
   connection.listen();

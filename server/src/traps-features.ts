@@ -17,7 +17,7 @@ import { BUILTINS } from '../../emulator/traps/builtins.js';
 import { encodingLabel } from '../../emulator/traps/checker.js';
 import type { Range } from '../../emulator/traps/source.js';
 import { type Analysis, type Entry, entryAt, occurrences } from './analysis.js';
-import { findRegister, registerCard } from './register-card.js';
+import { type DocsLookup, docNames, findRegister, registerCard } from './register-card.js';
 
 const ARCH = { features: (): boolean => true };
 
@@ -81,13 +81,14 @@ function controlHover(a: Analysis, name: string, range: Range): Hover | null {
   return md(lines.join('\n'), range);
 }
 
-function fieldHover(register: string, field: string, range: Range): Hover | null {
+function fieldHover(register: string, field: string, range: Range, docs?: DocsLookup): Hover | null {
   const m = findSysreg(register.toUpperCase());
   if (!m) return null;
   const rows = sysregFields(m.register, ARCH).filter((f) => f.name === field);
   if (rows.length === 0) return md(`\`${register}\` has no field \`${field}\``, range);
   const bits = rows.map((f) => `[${f.msb === f.lsb ? f.msb : `${f.msb}:${f.lsb}`}]${f.kind ? ' ' + f.kind : ''}${f.condition ? ` when ${f.condition}` : ''}`);
-  return md(`**${m.register.name}.${field}** ${bits.join('; ')}`, range);
+  const prose = docs?.(docNames(m.register))?.fields.get(field);
+  return md(`**${m.register.name}.${field}** ${bits.join('; ')}${prose ? '\n\n' + prose : ''}`, range);
 }
 
 function rangeKeys(a: Analysis, target: Extract<Entry, { kind: 'range' }>): { from: number; to: number } | undefined {
@@ -98,7 +99,7 @@ function rangeKeys(a: Analysis, target: Extract<Entry, { kind: 'range' }>): { fr
   return undefined;
 }
 
-export function hover(a: Analysis, offset: number): Hover | null {
+export function hover(a: Analysis, offset: number, docs?: DocsLookup): Hover | null {
   const e = entryAt(a, offset);
   if (!e) return null;
   switch (e.kind) {
@@ -108,13 +109,13 @@ export function hover(a: Analysis, offset: number): Hover | null {
     case 'register': {
       const m = findRegister(e.name);
       if (!m) return md(`\`${e.name}\`: not a system register or instruction name`, e.range);
-      return md(registerCard(m, tableLines(a, new Set(m.encodings.map((x) => x.key)))), e.range);
+      return md(registerCard(m, tableLines(a, new Set(m.encodings.map((x) => x.key))), docs), e.range);
     }
     case 'field':
-      return fieldHover(e.register, e.name, e.range);
+      return fieldHover(e.register, e.name, e.range, docs);
     case 'fgt-bit': {
       const reg = e.register.toUpperCase().replace('XTR', 'RTR');
-      return fieldHover(reg, e.name, e.range);
+      return fieldHover(reg, e.name, e.range, docs);
     }
     case 'builtin': {
       const b = BUILTINS.get(e.name);
@@ -198,11 +199,11 @@ export function complete(a: Analysis, text: string, offset: number): { items: Co
 }
 
 /** Documentation for a completion item the client asks to resolve (register cards are built lazily). */
-export function resolveCompletion(item: CompletionItem): CompletionItem {
+export function resolveCompletion(item: CompletionItem, docs?: DocsLookup): CompletionItem {
   const reg = (item.data as { register?: string } | undefined)?.register;
   if (reg) {
     const m = findRegister(reg);
-    if (m) return { ...item, documentation: { kind: MarkupKind.Markdown, value: registerCard(m) } };
+    if (m) return { ...item, documentation: { kind: MarkupKind.Markdown, value: registerCard(m, [], docs) } };
   }
   return item;
 }

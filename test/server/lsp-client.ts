@@ -30,8 +30,8 @@ export class LspClient {
     this.conn.listen();
   }
 
-  async initialize(): Promise<{ capabilities: Record<string, unknown> }> {
-    const r = await this.conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  async initialize(capabilities: Record<string, unknown> = {}): Promise<{ capabilities: Record<string, unknown> }> {
+    const r = await this.conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: null, capabilities });
     await this.conn.sendNotification('initialized', {});
     return r;
   }
