@@ -36,7 +36,11 @@ export const STOP: unique symbol = Symbol('stop');
 export type StopReason =
   | { kind: 'exit'; status: number; source: 'semihosting' | 'psci' }
   | { kind: 'reset' }
-  | { kind: 'halted'; message: string };
+  | { kind: 'halted'; message: string }
+  /** The PC reached an address breakpoint; the instruction there has not executed. */
+  | { kind: 'breakpoint' }
+  /** Something watching the run (an event listener, the debugger) asked it to stop after the current instruction. */
+  | { kind: 'requested'; why: string };
 
 /**
  * Software at EL2 modelled outside the guest (the nested L0 host): every
@@ -54,6 +58,50 @@ export interface El2Host {
   fillStage2(cpu: Cpu, ipa: number): boolean;
   /** The EL software sees for a physical EL (events report exceptions in the guest's terms). */
   guestEl(physEl: number): number;
+}
+
+/** Address breakpoints by VA page, for the fetch path. */
+export class Breakpoints {
+  /** VA page number (VA >> 12 as a safe integer) → sorted word offsets in the page. */
+  private readonly pages = new Map<number, number[]>();
+  /** A breakpoint the run starts on is stepped over once (continuing from it). */
+  skipLo = -1;
+  skipHi = -1;
+
+  static page(lo: number, hi: number): number {
+    return (hi >>> 0) * 1048576 + (lo >>> 12);
+  }
+
+  set(addresses: readonly (readonly [number, number])[]): void {
+    this.pages.clear();
+    for (const [lo, hi] of addresses) {
+      const k = Breakpoints.page(lo, hi);
+      const list = this.pages.get(k) ?? [];
+      const w = (lo & 0xfff) >>> 2;
+      if (!list.includes(w)) list.push(w);
+      list.sort((a, b) => a - b);
+      this.pages.set(k, list);
+    }
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const l of this.pages.values()) n += l.length;
+    return n;
+  }
+
+  hasPage(lo: number, hi: number): boolean {
+    return this.pages.has(Breakpoints.page(lo, hi));
+  }
+
+  /** The first breakpoint word offset at or after the PC's in its page, or -1. */
+  nextInPage(lo: number, hi: number): number {
+    const list = this.pages.get(Breakpoints.page(lo, hi));
+    if (!list) return -1;
+    const w = (lo & 0xfff) >>> 2;
+    for (const b of list) if (b >= w) return b;
+    return -1;
+  }
 }
 
 /** Services the platform provides to the CPU. */
@@ -158,6 +206,14 @@ export class Cpu implements EventClock {
   onTlbi: ((name: string, args: readonly unknown[]) => void) | null = null;
   /** Exceptions taken to EL1 so far: tells the L0 host that SPSR_EL1, ELR_EL1, ESR_EL1 and FAR_EL1 were written. */
   el1Exceptions = 0;
+  /**
+   * Address breakpoints (virtual addresses, any regime), or null. Checked
+   * when the fetch window is refilled, which a window ending at the next
+   * breakpoint in its page makes happen exactly there: no per-instruction cost.
+   */
+  breakpoints: Breakpoints | null = null;
+  /** The fetch window's page has a breakpoint: branches within it go through the refill, which checks them. */
+  fbp = false;
 
   // Pending synchronous exception, set by raise()
   private pEl = 0;
@@ -875,7 +931,7 @@ export class Cpu implements EventClock {
                 const s = (pcLo >>> 0) + off;
                 const nlo = s | 0;
                 const nhi = (pcHi + Math.floor(s / 4294967296)) | 0;
-                if (nhi === pcHi && ((nlo ^ pcLo) & PAGE_MASK) === 0) fidx += off >> 2;
+                if (nhi === pcHi && ((nlo ^ pcLo) & PAGE_MASK) === 0 && !this.fbp) fidx += off >> 2;
                 else fend = 0;
                 pcLo = nlo;
                 pcHi = nhi;
@@ -895,7 +951,7 @@ export class Cpu implements EventClock {
                 xl[30] = s | 0;
                 xh[30] = (pcHi + (s > 0xffffffff ? 1 : 0)) | 0;
               }
-              if (thi === pcHi && ((tlo ^ pcLo) & PAGE_MASK) === 0 && (tlo & 3) === 0) fidx = fstart + ((tlo & 4095) >> 2);
+              if (thi === pcHi && ((tlo ^ pcLo) & PAGE_MASK) === 0 && (tlo & 3) === 0 && !this.fbp) fidx = fstart + ((tlo & 4095) >> 2);
               else fend = 0;
               pcLo = tlo;
               pcHi = thi;
@@ -979,7 +1035,8 @@ export class Cpu implements EventClock {
         }
         if (e === STOP) {
           // The stopping instruction completed: PC moves past it unless it redirected.
-          this.icount += budget - left + 1;
+          // A breakpoint stops before its instruction.
+          this.icount += budget - left + ((this.stopReason as StopReason | null)?.kind === 'breakpoint' ? 0 : 1);
           this.runLeft = this.runBudget = 0;
           return this.stopReason;
         }

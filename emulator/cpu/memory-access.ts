@@ -376,6 +376,25 @@ export function refillFetch(cpu: Cpu): void {
       cpu.fstart = page >> 2;
       cpu.fend = (page >> 2) + 1024;
       cpu.fidx = Ram.offset(pa) >> 2;
+      const bps = cpu.breakpoints;
+      cpu.fbp = bps !== null && bps.hasPage(cpu.pcLo, cpu.pcHi);
+      if (cpu.fbp) {
+        const b = bps!.nextInPage(cpu.pcLo, cpu.pcHi);
+        if (b >= 0) {
+          const here = (cpu.pcLo & 0xfff) >>> 2;
+          if (b === here) {
+            if (bps!.skipLo === cpu.pcLo && bps!.skipHi === cpu.pcHi) {
+              // Continuing from this breakpoint: execute it once, stop at the next.
+              bps!.skipLo = bps!.skipHi = -1;
+              cpu.fend = cpu.fidx + 1;
+              return;
+            }
+            cpu.requestStop({ kind: 'breakpoint' });
+          }
+          // End the window at the breakpoint, so that the run loop comes back here for it.
+          cpu.fend = cpu.fidx + (b - here);
+        }
+      }
       return;
     }
     case Backing.HOLE:

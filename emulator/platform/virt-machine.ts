@@ -76,7 +76,10 @@ export type RunOutcome =
   | { kind: 'exit'; status: number; source: 'semihosting' | 'psci' }
   | { kind: 'halted'; message: string }
   | { kind: 'limit'; executed: number }
-  | { kind: 'stopped'; error: EmulationStop };
+  | { kind: 'stopped'; error: EmulationStop }
+  /** The debugger's stops: the run can go on from here. */
+  | { kind: 'breakpoint' }
+  | { kind: 'requested'; why: string };
 
 export class VirtMachine {
   readonly ram: Ram;
@@ -164,6 +167,7 @@ export class VirtMachine {
           this.reloadImage();
           continue;
         }
+        if (reason.kind === 'breakpoint' || reason.kind === 'requested') return reason;
         this.events.stop(cpu, reason.kind === 'exit' ? `exit (${reason.source})` : 'halted', reason.kind === 'exit' ? reason.status : undefined);
         return reason;
       }
