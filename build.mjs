@@ -16,4 +16,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['emulator/cli/main.ts'], outfile: 'dist/cli.cjs' }),
   build({ ...common, entryPoints: ['emulator/index.ts'], outfile: 'dist/emulator.cjs' }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' }),
+  build({ ...common, entryPoints: ['debug-adapter/src/main.ts'], outfile: 'dist/debug-adapter.cjs' }),
 ]);

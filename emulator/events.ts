@@ -83,6 +83,7 @@ export type NvEvent =
       icount: number;
       vcpu: number;
       pc: string;
+      ec: number;
       what: string;
       entry?: string;
       via?: string;
@@ -93,6 +94,7 @@ export type NvEvent =
       icount: number;
       vcpu: number;
       pc: string;
+      ec: number;
       what: string;
       reason: string;
     }

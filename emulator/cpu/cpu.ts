@@ -60,6 +60,11 @@ export interface El2Host {
   guestEl(physEl: number): number;
 }
 
+/** Stops taken at a fetch, before the instruction at the PC: it has not executed. */
+function stopsBeforeInstruction(r: StopReason | null): boolean {
+  return r !== null && (r.kind === 'breakpoint' || r.kind === 'requested');
+}
+
 /** Address breakpoints by VA page, for the fetch path. */
 export class Breakpoints {
   /** VA page number (VA >> 12 as a safe integer) → sorted word offsets in the page. */
@@ -214,6 +219,19 @@ export class Cpu implements EventClock {
   breakpoints: Breakpoints | null = null;
   /** The fetch window's page has a breakpoint: branches within it go through the refill, which checks them. */
   fbp = false;
+  /**
+   * A stop asked for from outside the instruction being executed (an event
+   * listener: the debugger's exception filters). Taken at the next fetch
+   * window refill, an instruction boundary, so that nothing half done is
+   * interrupted (an exit the L0 host is handling, a page walk).
+   */
+  pendingStop: string | null = null;
+
+  /** Asks the run to stop at the next instruction boundary it can (see pendingStop). */
+  stopSoon(why: string): void {
+    this.pendingStop = why;
+    this.fend = 0;
+  }
 
   // Pending synchronous exception, set by raise()
   private pEl = 0;
@@ -1036,7 +1054,7 @@ export class Cpu implements EventClock {
         if (e === STOP) {
           // The stopping instruction completed: PC moves past it unless it redirected.
           // A breakpoint stops before its instruction.
-          this.icount += budget - left + ((this.stopReason as StopReason | null)?.kind === 'breakpoint' ? 0 : 1);
+          this.icount += budget - left + (stopsBeforeInstruction(this.stopReason) ? 0 : 1);
           this.runLeft = this.runBudget = 0;
           return this.stopReason;
         }

@@ -353,6 +353,11 @@ function storeSplit(cpu: Cpu, lo: number, hi: number, size: number, vlo: number,
  * exception that PSTATE.IL demands before the next instruction.
  */
 export function refillFetch(cpu: Cpu): void {
+  if (cpu.pendingStop !== null) {
+    const why = cpu.pendingStop;
+    cpu.pendingStop = null;
+    cpu.requestStop({ kind: 'requested', why });
+  }
   if (cpu.pcLo & 3) {
     cpu.raise(defaultTargetEl(cpu), esr(EC.PC_ALIGN, 0), 0, true, cpu.pcLo, cpu.pcHi);
   }

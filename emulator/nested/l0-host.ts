@@ -286,7 +286,7 @@ export class L0Host implements El2Host {
         const label = `${e.file}:${e.line}`;
         const via = e.kind === 'finetrap' ? e.via : (this.traps.lastControlName() ?? e.via);
         HostStats.bump(this.stats.forwards, `${label} ${via}`);
-        this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), what: describeExit(esr), entry: label, via }));
+        this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), ec: esr >>> 26, what: describeExit(esr), entry: label, via }));
         this.forward(esr);
         return;
       }
@@ -294,12 +294,12 @@ export class L0Host implements El2Host {
       if (vx && vx.el === 2) {
         // Not one of the trap controls the table covers: HCR_EL2.TGE routes the guest's EL1 exception to EL2.
         HostStats.bump(this.stats.forwards, 'HCR_EL2.TGE');
-        this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), what: describeExit(esr), via: 'HCR_EL2.TGE' }));
+        this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), ec: esr >>> 26, what: describeExit(esr), via: 'HCR_EL2.TGE' }));
         this.deliver(vx);
         return;
       }
       HostStats.bump(this.stats.locals, 'not forwarded by the trap table');
-      this.events.lazy(() => ({ type: 'local', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), what: describeExit(esr), reason: "no trap-table entry forwards it under the guest hypervisor's controls" }));
+      this.events.lazy(() => ({ type: 'local', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), ec: esr >>> 26, what: describeExit(esr), reason: "no trap-table entry forwards it under the guest hypervisor's controls" }));
       if (vx) this.deliver(vx);
       else this.advance(4);
       return;
@@ -310,7 +310,7 @@ export class L0Host implements El2Host {
     }
     const reason = forwardReason(ec, v);
     HostStats.bump(this.stats.forwards, reason);
-    this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), what: describeExit(esr), via: reason }));
+    this.events.lazy(() => ({ type: 'forward', icount: cpu.instructionCount(), vcpu: 0, pc: '0x' + hex64(pe.pcLo, pe.pcHi), ec: esr >>> 26, what: describeExit(esr), via: reason }));
     this.forward(esr);
   }
 

@@ -1,0 +1,473 @@
+/**
+ * The nvlab debug session: one emulated machine in the adapter's own
+ * process, run in slices of a couple of milliseconds so that requests
+ * (pause above all) are answered while the guest runs. Stops come from
+ * address breakpoints (instruction and function), from the event stream
+ * through the exception filters, from stepping and from pausing.
+ */
+import { type WriteStream, createWriteStream } from 'node:fs';
+import {
+  DebugSession,
+  ExitedEvent,
+  InitializedEvent,
+  OutputEvent,
+  Scope,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { SR } from '../../emulator/arch/generated/sysreg-rules.js';
+import { findSysreg, sysregFields } from '../../emulator/arch/sysreg-db.js';
+import { Breakpoints } from '../../emulator/cpu/cpu.js';
+import { peekVirtual } from '../../emulator/cpu/memory-access.js';
+import { SP } from '../../emulator/cpu/regs.js';
+import { hex64 } from '../../emulator/cpu/u64.js';
+import type { NvEvent } from '../../emulator/events.js';
+import { VirtMachine } from '../../emulator/platform/virt-machine.js';
+import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
+import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
+
+const THREAD = 1;
+/** Instructions per slice: about 2 ms of guest, so a pause is answered well within 100 ms. */
+const SLICE = 200_000;
+const SYSREGS = ['HCR_EL2', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'VBAR_EL2', 'ESR_EL2', 'ELR_EL2', 'SPSR_EL2', 'FAR_EL2', 'HPFAR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'CPTR_EL2', 'MDCR_EL2', 'CNTHCTL_EL2', 'SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'VBAR_EL1', 'ESR_EL1', 'ELR_EL1', 'SPSR_EL1', 'FAR_EL1'];
+const SLOTS = SR as unknown as Record<string, number>;
+
+const enum Ref {
+  REGISTERS = 1,
+  PSTATE,
+  SYSREGS,
+  VIRTUAL,
+  EVENT,
+}
+
+type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'exception' | 'function breakpoint' | 'instruction breakpoint';
+
+export class NvlabSession extends DebugSession {
+  private m: VirtMachine | null = null;
+  private settings: LaunchSettings | null = null;
+  private readonly filters = new StopFilters();
+  private readonly bps = new Breakpoints();
+  private instructionBps: [number, number][] = [];
+  private functionBps: [number, number][] = [];
+  private running = false;
+  private pauseRequested = false;
+  private finished = false;
+  private lastEvent: NvEvent | null = null;
+  private stopDescription = '';
+  private trace: WriteStream | null = null;
+  private uart: number[] = [];
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsSteppingGranularity: true,
+      supportsReadMemoryRequest: true,
+      supportsEvaluateForHovers: true,
+      supportsExceptionFilterOptions: true,
+      supportsTerminateRequest: true,
+      exceptionBreakpointFilters: FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, supportsCondition: f.supportsCondition, conditionDescription: f.conditionDescription, default: false })),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    let s: LaunchSettings | string;
+    try {
+      s = checkLaunch((args ?? {}) as LaunchArguments & Record<string, unknown>);
+    } catch (e) {
+      s = `internal error checking the launch configuration: ${(e as Error).message}`;
+    }
+    if (typeof s === 'string') {
+      this.sendErrorResponse(response, 1001, s);
+      return;
+    }
+    this.settings = s;
+    let m: VirtMachine;
+    try {
+      m = new VirtMachine(
+        { mode: s.mode, nv2: s.nv2, checkTlb: s.staleTlbCheck, ...(s.traps ? { traps: s.traps } : {}), ...(s.memory !== undefined ? { memory: s.memory } : {}) },
+        {
+          uart: (b) => this.uart.push(b),
+          stdout: (bytes) => this.uart.push(...bytes),
+          stderr: (bytes) => this.sendEvent(new OutputEvent(Buffer.from(bytes).toString('utf8'), 'stderr')),
+        },
+      );
+    } catch (e) {
+      this.sendErrorResponse(response, 1002, (e as Error).message);
+      return;
+    }
+    m.load(s.image);
+    m.cpu.breakpoints = this.bps;
+    if (s.trace) this.trace = createWriteStream(s.trace);
+    m.events.subscribe((e) => this.onEvent(e));
+    this.m = m;
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  private onEvent(e: NvEvent): void {
+    this.trace?.write(JSON.stringify(e) + '\n');
+    const f = this.filters.matches(e);
+    if (f) {
+      this.lastEvent = e;
+      this.stopDescription = describeStop(e);
+      this.m!.cpu.stopSoon(this.stopDescription);
+    }
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    if (!this.m) return;
+    if (this.settings!.stopOnEntry) this.stopped('entry', 'Stopped at the entry point');
+    else this.resume();
+  }
+
+  // ---- breakpoints -----------------------------------------------------------------------
+
+  private symbolAddress(name: string): number | undefined {
+    const s = this.settings?.image.symbols.find((x) => x.name === name);
+    return s ? Number(s.value) : undefined;
+  }
+
+  private symbolize(addr: number): string {
+    let best: { name: string; value: number } | undefined;
+    for (const s of this.settings?.image.symbols ?? []) {
+      const v = Number(s.value);
+      if (s.name && !s.name.startsWith('$') && v <= addr && (!best || v > best.value)) best = { name: s.name, value: v };
+    }
+    return best ? (addr === best.value ? best.name : `${best.name}+0x${(addr - best.value).toString(16)}`) : `0x${addr.toString(16)}`;
+  }
+
+  private updateBreakpoints(): void {
+    const all = [...this.instructionBps, ...this.functionBps];
+    this.bps.set(all);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const out: DebugProtocol.Breakpoint[] = [];
+    this.instructionBps = [];
+    for (const b of args.breakpoints) {
+      const base = Number(b.instructionReference);
+      const addr = base + (b.offset ?? 0);
+      if (!Number.isFinite(base) || addr % 4 !== 0 || addr < 0 || addr >= 2 ** 64) {
+        out.push({ verified: false, message: `not an instruction address: ${b.instructionReference}${b.offset ? ` + ${b.offset}` : ''}` });
+        continue;
+      }
+      this.instructionBps.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
+      out.push({ verified: true, instructionReference: '0x' + addr.toString(16) });
+    }
+    this.updateBreakpoints();
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const out: DebugProtocol.Breakpoint[] = [];
+    this.functionBps = [];
+    for (const b of args.breakpoints) {
+      const addr = this.symbolAddress(b.name);
+      if (addr === undefined) {
+        out.push({ verified: false, message: `no symbol '${b.name}' in ${this.settings?.program ?? 'the image'}` });
+        continue;
+      }
+      this.functionBps.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
+      out.push({ verified: true, instructionReference: '0x' + addr.toString(16) });
+    }
+    this.updateBreakpoints();
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    // Source lines need the image's DWARF line table, which the adapter does not read yet.
+    response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message: 'source-line breakpoints need DWARF line information, which nvlab does not read yet: use a function or instruction breakpoint' })) };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const options = args.filterOptions ?? [];
+    const known = new Set(FILTERS.map((f) => f.filter));
+    const errors = this.filters.set(args.filters.filter((f) => known.has(f)), options.filter((o) => known.has(o.filterId)));
+    const ids = [...args.filters, ...options.map((o) => o.filterId)];
+    response.body = {
+      breakpoints: ids.map((id) => (!known.has(id) ? { verified: false, message: `unknown filter '${id}'` } : errors.has(id) ? { verified: false, message: errors.get(id)! } : { verified: true })),
+    };
+    this.sendResponse(response);
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  private flushOutput(): void {
+    if (this.uart.length === 0) return;
+    this.sendEvent(new OutputEvent(Buffer.from(this.uart).toString('latin1'), 'stdout'));
+    this.uart = [];
+  }
+
+  private stopped(kind: StopKind, description: string): void {
+    this.running = false;
+    this.flushOutput();
+    const ev = new StoppedEvent(kind, THREAD) as DebugProtocol.StoppedEvent;
+    ev.body.description = description;
+    ev.body.text = description;
+    ev.body.allThreadsStopped = true;
+    this.sendEvent(ev);
+  }
+
+  private finish(status: number | null, message?: string): void {
+    this.running = false;
+    this.finished = true;
+    this.flushOutput();
+    if (message) this.sendEvent(new OutputEvent(`nvlab: ${message}\n`, 'stderr'));
+    if (status !== null) this.sendEvent(new ExitedEvent(status));
+    this.trace?.end();
+    this.trace = null;
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  /** Runs slice after slice until something stops the run. */
+  private resume(): void {
+    if (!this.m || this.finished) return;
+    const cpu = this.m.cpu;
+    // Continuing from a breakpoint executes its instruction first.
+    this.bps.skipLo = cpu.pcLo;
+    this.bps.skipHi = cpu.pcHi;
+    this.running = true;
+    this.pauseRequested = false;
+    const step = (): void => {
+      if (!this.running || !this.m) return;
+      const r = this.m.run(SLICE);
+      this.flushOutput();
+      switch (r.kind) {
+        case 'limit':
+          if (this.pauseRequested) this.stopped('pause', 'Paused');
+          else setImmediate(step);
+          return;
+        case 'breakpoint': {
+          const pc = cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0);
+          const isFunction = this.functionBps.some(([lo, hi]) => lo === cpu.pcLo && hi === cpu.pcHi);
+          this.stopped(isFunction ? 'function breakpoint' : 'instruction breakpoint', `Breakpoint at ${this.symbolize(pc)}`);
+          return;
+        }
+        case 'requested':
+          this.stopped('exception', r.why);
+          return;
+        case 'exit':
+          this.finish(r.status);
+          return;
+        case 'halted':
+          this.finish(null, `guest halted: ${r.message}`);
+          return;
+        case 'stopped':
+          if (this.filters.has('unimplemented')) {
+            this.finished = true;
+            this.stopped('exception', `nvlab cannot continue: ${r.error.message}`);
+          } else this.finish(125, r.error.message);
+          return;
+      }
+    };
+    setImmediate(step);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    if (this.finished) this.finish(null);
+    else this.resume();
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    if (this.running) this.pauseRequested = true;
+    else this.stopped('pause', 'Paused');
+  }
+
+  private stepInstruction(response: DebugProtocol.Response): void {
+    this.sendResponse(response);
+    if (!this.m || this.finished) return;
+    const cpu = this.m.cpu;
+    this.bps.skipLo = cpu.pcLo;
+    this.bps.skipHi = cpu.pcHi;
+    const r = this.m.run(1);
+    if (r.kind === 'exit') return this.finish(r.status);
+    if (r.kind === 'stopped') return this.finish(125, r.error.message);
+    if (r.kind === 'requested') return this.stopped('exception', r.why);
+    this.stopped('step', 'Stepped one instruction');
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.stepInstruction(response);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.stepInstruction(response);
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.stepInstruction(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.sendResponse(response);
+    this.finish(null);
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.running = false;
+    this.trace?.end();
+    this.trace = null;
+    this.sendResponse(response);
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD, 'vCPU 0')] };
+    this.sendResponse(response);
+  }
+
+  /** Where the vCPU is, as the image sees it: at EL2 its own code, below its guests'. */
+  private location(): string {
+    const m = this.m!;
+    const host = m.host;
+    if (!host) return `EL${m.cpu.el}`;
+    return host.context === 'hyp' ? (m.cpu.el === 0 ? 'vEL2 host EL0' : 'vEL2 (guest hypervisor)') : `L2 EL${m.cpu.el}`;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
+    if (!this.m) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      this.sendResponse(response);
+      return;
+    }
+    const cpu = this.m.cpu;
+    const pc = cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0);
+    const frame = new StackFrame(1, `${this.symbolize(pc)} [${this.location()}]`) as DebugProtocol.StackFrame;
+    frame.instructionPointerReference = '0x' + hex64(cpu.pcLo, cpu.pcHi);
+    const frames = [frame];
+    const host = this.m.host;
+    if (host && host.context === 'guest') {
+      // The guest hypervisor's own state: where it returned to its guest from (ELR_EL2).
+      const v = host.vpe.regs;
+      const elr = v.hi[SR.ELR_EL2]! * 2 ** 32 + (v.lo[SR.ELR_EL2]! >>> 0);
+      const f2 = new StackFrame(2, `guest hypervisor (vEL2): VBAR_EL2 0x${hex64(v.lo[SR.VBAR_EL2]!, v.hi[SR.VBAR_EL2]!)}, last ELR_EL2 ${this.symbolize(elr)}`) as DebugProtocol.StackFrame;
+      f2.presentationHint = 'subtle';
+      frames.push(f2);
+    }
+    response.body = { stackFrames: frames, totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    const scopes = [new Scope('Registers', Ref.REGISTERS, false), new Scope('PSTATE', Ref.PSTATE, false), new Scope('System registers', Ref.SYSREGS, true)];
+    if (this.m?.host) scopes.push(new Scope('Virtual EL2 (guest hypervisor)', Ref.VIRTUAL, true));
+    if (this.lastEvent) scopes.push(new Scope('Last event', Ref.EVENT, false));
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  private sysregVariables(file: { lo: Int32Array; hi: Int32Array }): DebugProtocol.Variable[] {
+    return SYSREGS.map((name) => ({ name, value: '0x' + hex64(file.lo[SLOTS[name]!]!, file.hi[SLOTS[name]!]!), variablesReference: 0, evaluateName: name }));
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const m = this.m;
+    let vars: DebugProtocol.Variable[] = [];
+    if (m) {
+      const cpu = m.cpu;
+      switch (args.variablesReference) {
+        case Ref.REGISTERS:
+          for (let i = 0; i < 31; i++) vars.push({ name: `x${i}`, value: '0x' + hex64(cpu.xlo[i]!, cpu.xhi[i]!), variablesReference: 0, evaluateName: `x${i}` });
+          vars.push({ name: 'sp', value: '0x' + hex64(cpu.xlo[SP]!, cpu.xhi[SP]!), variablesReference: 0, evaluateName: 'sp' });
+          vars.push({ name: 'pc', value: '0x' + hex64(cpu.pcLo, cpu.pcHi), variablesReference: 0, evaluateName: 'pc' });
+          break;
+        case Ref.PSTATE:
+          vars = [
+            ['EL', `${cpu.el} (${this.location()})`],
+            ['SPSel', String(cpu.spsel)],
+            ['NZCV', ['N', 'Z', 'C', 'V'].map((f, i) => ((cpu.nzcv >> (3 - i)) & 1 ? f : '-')).join('')],
+            ['DAIF', ['D', 'A', 'I', 'F'].map((f, i) => ((cpu.daif >> (3 - i)) & 1 ? f : '-')).join('')],
+            ['PAN', String(cpu.pan)],
+            ['IL', String(cpu.il)],
+          ].map(([name, value]) => ({ name: name!, value: value!, variablesReference: 0 }));
+          break;
+        case Ref.SYSREGS:
+          vars = this.sysregVariables(cpu.sr);
+          break;
+        case Ref.VIRTUAL:
+          if (m.host) vars = this.sysregVariables(m.host.vpe.regs);
+          break;
+        case Ref.EVENT:
+          if (this.lastEvent) vars = Object.entries(this.lastEvent).map(([name, v]) => ({ name, value: typeof v === 'string' ? v : JSON.stringify(v), variablesReference: 0 }));
+          break;
+      }
+    }
+    response.body = { variables: vars };
+    this.sendResponse(response);
+  }
+
+  /** `x0`, `pc`, `HCR_EL2`, `HCR_EL2.TID3`, `*(u64*)0x40001000`; the virtual EL2's with a `v.` prefix. */
+  private evaluate(expr: string): string {
+    const m = this.m;
+    if (!m) throw new Error('nothing is running');
+    const cpu = m.cpu;
+    const e = expr.trim();
+    const mem = /^\*\s*\(\s*u(8|16|32|64)\s*\*\s*\)\s*(0x[0-9a-fA-F]+|\d+)$/.exec(e);
+    if (mem) {
+      const bytes = Number(mem[1]) / 8;
+      const addr = Number(mem[2]);
+      const data = peekVirtual(cpu, addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0, bytes);
+      if (!data) throw new Error(`0x${addr.toString(16)} is not readable RAM in the current translation regime`);
+      let v = 0n;
+      for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[i]!);
+      return '0x' + v.toString(16).padStart(bytes * 2, '0');
+    }
+    const xr = /^[xX](\d+)$/.exec(e);
+    if (xr && Number(xr[1]) < 31) return '0x' + hex64(cpu.xlo[Number(xr[1])]!, cpu.xhi[Number(xr[1])]!);
+    if (/^pc$/i.test(e)) return '0x' + hex64(cpu.pcLo, cpu.pcHi);
+    if (/^sp$/i.test(e)) return '0x' + hex64(cpu.xlo[SP]!, cpu.xhi[SP]!);
+    const virtual = /^v\./i.test(e);
+    const file = virtual ? m.host?.vpe.regs : cpu.sr;
+    if (!file) throw new Error('the virtual EL2 registers exist in nested mode only');
+    const [regName, field] = e.replace(/^v\./i, '').toUpperCase().split('.');
+    const slot = SLOTS[regName!];
+    if (slot === undefined) throw new Error(`cannot evaluate '${expr}': not a register (x0-x30, pc, a system register name, REG.FIELD, v.REG for the virtual EL2) or *(u64*)ADDRESS`);
+    const value = (BigInt(file.hi[slot]! >>> 0) << 32n) | BigInt(file.lo[slot]! >>> 0);
+    if (!field) return '0x' + value.toString(16).padStart(16, '0');
+    const reg = findSysreg(regName!);
+    const f = reg ? sysregFields(reg.register, { features: () => true }).find((x) => x.name.toUpperCase() === field) : undefined;
+    if (!f) throw new Error(`${regName} has no field ${field}`);
+    const width = BigInt(f.msb - f.lsb + 1);
+    return '0x' + ((value >> BigInt(f.lsb)) & ((1n << width) - 1n)).toString(16);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    try {
+      response.body = { result: this.evaluate(args.expression), variablesReference: 0 };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 2001, (e as Error).message);
+    }
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const base = Number(args.memoryReference) + (args.offset ?? 0);
+    if (!this.m || !Number.isFinite(base) || args.count < 0 || args.count > 1 << 20) {
+      this.sendErrorResponse(response, 2002, `cannot read ${args.count} bytes at ${args.memoryReference}`);
+      return;
+    }
+    const data = peekVirtual(this.m.cpu, base % 2 ** 32 | 0, Math.floor(base / 2 ** 32) | 0, args.count);
+    response.body = data ? { address: '0x' + base.toString(16), data: Buffer.from(data).toString('base64') } : { address: '0x' + base.toString(16), unreadableBytes: args.count };
+    this.sendResponse(response);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The debug adapter over the Debug Adapter Protocol, with the testsupport
+ * DebugClient against the real adapter process: launch checking, stops from
+ * exception filters with their descriptions, breakpoints, stepping, pause in
+ * a tight loop, state views, evaluate, and survival of bad requests.
+ */
+import { join } from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const ADAPTER = join(ROOT, 'dist', 'debug-adapter.cjs');
+const MINI_HYP = join(ROOT, 'examples', 'mini-hyp', 'mini-hyp.elf');
+const ALU_LOOP = join(ROOT, 'bench', 'guests', 'alu-loop.elf');
+
+let dc: DebugClient;
+beforeEach(async () => {
+  dc = new DebugClient('node', ADAPTER, 'nvlab');
+  await dc.start();
+});
+afterEach(async () => {
+  await dc.stop();
+});
+
+const launch = async (args: Record<string, unknown>): Promise<void> => {
+  await Promise.all([dc.initializeRequest(), dc.waitForEvent('initialized'), dc.launch(args as DebugProtocol.LaunchRequestArguments)]);
+};
+
+async function stoppedAfter(action: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const [ev] = await Promise.all([dc.waitForEvent('stopped', 20_000), action()]);
+  return ev as DebugProtocol.StoppedEvent;
+}
+
+describe('launch configurations', () => {
+  it.each([
+    [{}, /"program" must name the ELF image/],
+    [{ program: join(ROOT, 'nope.elf') }, /"program": cannot read .*nope\.elf: no such file/],
+    [{ program: MINI_HYP, mode: 'sideways' }, /"mode" must be "nested" .* or "direct"/],
+    [{ program: MINI_HYP, mode: 'direct', traps: join(ROOT, 'emulator/traps/default.traps') }, /"traps" needs "mode": "nested"/],
+    [{ program: MINI_HYP, memory: 'lots' }, /"memory": cannot read the size "lots"/],
+    [{ program: MINI_HYP, stopOnEntry: 'yes' }, /"stopOnEntry" must be true or false/],
+    [{ program: MINI_HYP, colour: 'blue' }, /unknown launch attribute "colour"/],
+    [{ program: join(ROOT, 'package.json') }, /"program": .*package\.json: /],
+  ])('refuses %j with a clear message, and the adapter goes on', async (args, message) => {
+    await dc.initializeRequest();
+    await expect(dc.launch(args as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(message);
+    const threads = await dc.threadsRequest();
+    expect(threads.body.threads).toHaveLength(1);
+  });
+});
+
+describe('a nested debug session on mini-hyp', () => {
+  it('stops at forwarded traps with the deciding table entry, shows the state, and runs to the exit', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested', stopOnEntry: true });
+    const entry = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(entry.body.reason).toBe('entry');
+    const set = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'forward', condition: 'via == "TID3" && reg == "ID_AA64PFR0_EL1"' }] });
+    expect(set.body?.breakpoints?.map((b) => b.verified)).toEqual([true]);
+    const stop = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(stop.body.reason).toBe('exception');
+    expect(stop.body.description).toMatch(/^Forwarded to vEL2: MRS x1, ID_AA64PFR0_EL1 \(EC 0x18\) by TID3 at default\.traps:\d+$/);
+    // The stop is at the guest hypervisor's vector, where the injected exception went.
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    expect(frames[0]!.name).toBe('vectors+0x400 [vEL2 (guest hypervisor)]');
+    const scopes = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes.map((s) => s.name);
+    expect(scopes).toEqual(['Registers', 'PSTATE', 'System registers', 'Virtual EL2 (guest hypervisor)', 'Last event']);
+    const vref = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes[3]!.variablesReference;
+    const vregs = (await dc.variablesRequest({ variablesReference: vref })).body.variables;
+    expect(vregs.find((v) => v.name === 'ESR_EL2')!.value).toBe('0x0000000062300029'); // EC 0x18, IL, Op0 3, CRm 4, Rt 1, read
+    expect((await dc.evaluateRequest({ expression: 'v.HCR_EL2.TID3' })).body.result).toBe('0x1');
+    expect((await dc.evaluateRequest({ expression: 'v.ESR_EL2.EC' })).body.result).toBe('0x18');
+    await expect(dc.evaluateRequest({ expression: 'NOT_A_REGISTER' })).rejects.toThrow(/not a register/);
+    // Two more guests read ID_AA64PFR0_EL1; then without filters the run ends.
+    const again = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(again.body.description).toBe(stop.body.description);
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    const [exited] = await Promise.all([dc.waitForEvent('exited', 20_000), dc.continueRequest({ threadId: 1 })]);
+    expect((exited as DebugProtocol.ExitedEvent).body.exitCode).toBe(0);
+  });
+
+  it('stops at shadow-MMU switches and stage-2 faults under conditions, and reports bad conditions', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested' });
+    const set = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'mmu-switch', condition: 'vmid == 2 && outcome == "miss"' }, { filterId: 's2-fault', condition: 'level === 3' }] });
+    expect(set.body?.breakpoints?.map((b) => [b.verified, b.message])).toEqual([
+      [true, undefined],
+      [false, 'cannot read the condition "level === 3": write FIELD == VALUE (VALUE a number, 0x number or "string"), joined by &&'],
+    ]);
+    const stop = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(stop.body.description).toMatch(/^Shadow stage-2 MMU miss: context 1, VMID 2$/);
+  });
+
+  it('stops at function and instruction breakpoints, steps one instruction, and says what a source breakpoint needs', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested' });
+    const fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_remap' }, { name: 'no_such_function' }] });
+    expect(fb.body.breakpoints.map((b) => b.verified)).toEqual([true, false]);
+    expect(fb.body.breakpoints[1]!.message).toMatch(/no symbol 'no_such_function'/);
+    const src = await dc.setBreakpointsRequest({ source: { path: join(ROOT, 'examples/mini-hyp/mini-hyp.S') }, breakpoints: [{ line: 10 }] });
+    expect(src.body.breakpoints[0]!.message).toMatch(/DWARF line information/);
+    const stop = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect([stop.body.reason, stop.body.description]).toEqual(['function breakpoint', 'Breakpoint at hc_remap']);
+    const pc = Number((await dc.evaluateRequest({ expression: 'pc' })).body.result);
+    const step = await stoppedAfter(() => dc.nextRequest({ threadId: 1 }));
+    expect(step.body.reason).toBe('step');
+    expect(Number((await dc.evaluateRequest({ expression: 'pc' })).body.result)).toBe(pc + 4);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const ib = (await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x' + pc.toString(16) }] })) as DebugProtocol.SetInstructionBreakpointsResponse;
+    expect(ib.body.breakpoints[0]!.verified).toBe(true);
+    // The next guest's remap reaches the same instruction.
+    const again = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect([again.body.reason, again.body.description]).toEqual(['instruction breakpoint', 'Breakpoint at hc_remap']);
+    const mem = await dc.customRequest('readMemory', { memoryReference: '0x' + pc.toString(16), count: 4 });
+    expect(Buffer.from((mem.body as { data: string }).data, 'base64')).toHaveLength(4);
+  });
+});
+
+describe('run control', () => {
+  it('pauses a guest in a tight loop within 100 ms', async () => {
+    await launch({ program: ALU_LOOP, mode: 'direct' });
+    await dc.configurationDoneRequest();
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const stop = await stoppedAfter(() => dc.pauseRequest({ threadId: 1 }));
+    expect(Date.now() - t0).toBeLessThan(100);
+    expect(stop.body.reason).toBe('pause');
+    await dc.terminateRequest();
+  });
+
+  it('answers unknown and out-of-order requests with errors and keeps going', async () => {
+    await dc.initializeRequest();
+    await expect(dc.customRequest('noSuchRequest', {})).rejects.toThrow();
+    await expect(dc.evaluateRequest({ expression: 'x0' })).rejects.toThrow(/nothing is running/);
+    await launch({ program: MINI_HYP, mode: 'direct', stopOnEntry: true });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    expect((await dc.evaluateRequest({ expression: 'CurrentEL' }).catch((e: Error) => ({ body: { result: e.message } }))).body.result).toMatch(/not a register|0x/);
+    expect((await dc.evaluateRequest({ expression: 'pc' })).body.result).toBe('0x0000000040080000');
+  });
+});
