@@ -3,7 +3,7 @@
 // QEMU's start-up time is measured on an image that exits at once and
 // subtracted; both figures use the instruction count nvlab reports (the
 // guests are deterministic loops, so QEMU executes the same instructions).
-// `npm run bench -- traps` (or guests, mmu, nested, lsp) runs the sections named.
+// `npm run bench -- traps` (or guests, mmu, nested, lsp, debug) runs the sections named.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ if (!existsSync(dist)) {
   process.exit(2);
 }
 const { runImage, VirtMachine, parseElf, VIRT, checkTraps, compileTraps } = require(dist);
-const SECTIONS = ['guests', 'mmu', 'traps', 'nested', 'lsp'];
+const SECTIONS = ['guests', 'mmu', 'traps', 'nested', 'lsp', 'debug'];
 const asked = process.argv.slice(2);
 for (const a of asked) {
   if (!SECTIONS.includes(a)) {
@@ -332,4 +332,65 @@ if (run('lsp')) {
   console.log(`  default table: open to diagnostics ${fmt(openDef, 0)} ms (first check loads the database); didChange to diagnostics p50 ${fmt(p50(defTimes), 0)} ms, p95 ${fmt(p95(defTimes), 0)} ms`);
   console.log(`  20,000-line table: didChange to diagnostics p50 ${fmt(p50(bigTimes), 0)} ms, p95 ${fmt(p95(bigTimes), 0)} ms; with every mapping wrong (${badDiagnostics} diagnostics) ${fmt(p95(badTimes), 0)} ms`);
   console.log(`  hover p95 ${fmt(p95(hoverTimes), 1)} ms, completion p95 ${fmt(p95(completeTimes), 1)} ms (default table)`);
+}
+
+// The debugger: emulation speed with breakpoints and exception filters armed
+// against none (in-process, the ALU loop: a breakpoint in another page, and
+// one in the loop's own page, which makes its branches go through the fetch
+// refill), and DAP round trips against the adapter process: one instruction
+// step, and a continue that runs to a breakpoint.
+if (run('debug')) {
+  const { Breakpoints } = require(dist);
+  const elf = new Uint8Array(readFileSync(join(here, 'guests', 'alu-loop.elf')));
+  const image = () => {
+    const m = new VirtMachine({}, { uart() {}, stdout() {}, stderr() {} });
+    const img = parseElf(elf, { base: VIRT.RAM_BASE, size: m.ram.size });
+    m.load(img);
+    return { m, img };
+  };
+  const speed = (arm) => {
+    const { m, img } = image();
+    arm(m, img);
+    const t0 = process.hrtime.bigint();
+    const r = m.run(3e8);
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.kind !== 'limit' && r.kind !== 'exit') throw new Error(`debug bench: ${r.kind}`);
+    return m.cpu.icount / secs / 1e6;
+  };
+  const entry = Number(parseElf(elf, { base: VIRT.RAM_BASE, size: 1 << 30 }).entry);
+  const none = Math.max(speed(() => {}), speed(() => {}));
+  const armed = (inPage) => (m) => {
+    const b = new Breakpoints();
+    b.set([[inPage ? entry + 0xffc : entry + 0x10000, 0]]);
+    m.cpu.breakpoints = b;
+    // An exception filter listening: every event is built and tested.
+    m.events.subscribe(() => {});
+  };
+  const other = Math.max(speed(armed(false)), speed(armed(false)));
+  const same = Math.max(speed(armed(true)), speed(armed(true)));
+  const { DebugClient } = require('@vscode/debugadapter-testsupport');
+  const dc = new DebugClient('node', join(here, '..', 'dist', 'debug-adapter.cjs'), 'nvlab');
+  await dc.start();
+  const mini = join(here, '..', 'examples', 'mini-hyp', 'mini-hyp.elf');
+  await Promise.all([dc.initializeRequest(), dc.waitForEvent('initialized'), dc.launch({ program: mini, mode: 'nested', stopOnEntry: true })]);
+  await Promise.all([dc.waitForEvent('stopped'), dc.configurationDoneRequest()]);
+  const steps = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = process.hrtime.bigint();
+    await Promise.all([dc.waitForEvent('stopped'), dc.nextRequest({ threadId: 1 })]);
+    steps.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_print' }] });
+  const conts = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = process.hrtime.bigint();
+    await Promise.all([dc.waitForEvent('stopped'), dc.continueRequest({ threadId: 1 })]);
+    conts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  await dc.stop();
+  const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log('');
+  console.log('Debugger');
+  console.log(`  ALU loop: ${fmt(none, 1)} MIPS unarmed; breakpoint elsewhere + event listener ${fmt(other, 1)} MIPS (${fmt((100 * other) / none, 0)}%); breakpoint in the loop's page ${fmt(same, 1)} MIPS (${fmt((100 * same) / none, 0)}%)`);
+  console.log(`  DAP round trips (mini-hyp, nested): step one instruction p50 ${fmt(p50(steps), 2)} ms; continue to the next breakpoint hit p50 ${fmt(p50(conts), 1)} ms`);
 }

@@ -1,5 +1,5 @@
 /** Public entry points of the emulator package (used by the CLI, tests and benchmarks). */
-export { Cpu, type StopReason } from './cpu/cpu.js';
+export { Breakpoints, Cpu, type StopReason } from './cpu/cpu.js';
 export { DEFAULT_FEATURES, type CpuFeatures } from './cpu/features.js';
 export { EventBus, type NvEvent } from './events.js';
 export { EmulationStop } from './platform/bus.js';

@@ -95,8 +95,9 @@ export class Breakpoints {
     return n;
   }
 
-  hasPage(lo: number, hi: number): boolean {
-    return this.pages.has(Breakpoints.page(lo, hi));
+  /** Sorted word offsets of the breakpoints in the PC's page, or null. */
+  pageWords(lo: number, hi: number): readonly number[] | null {
+    return this.pages.get(Breakpoints.page(lo, hi)) ?? null;
   }
 
   /** The first breakpoint word offset at or after the PC's in its page, or -1. */
@@ -217,8 +218,18 @@ export class Cpu implements EventClock {
    * breakpoint in its page makes happen exactly there: no per-instruction cost.
    */
   breakpoints: Breakpoints | null = null;
-  /** The fetch window's page has a breakpoint: branches within it go through the refill, which checks them. */
+  /**
+   * The fetch window's page has breakpoints (their word offsets in `fbpWords`):
+   * a branch within the page ends the window at the next one after its target.
+   */
   fbp = false;
+  fbpWords: readonly number[] = [];
+
+  /** The fetch window's end for a branch to `fidx` in a page with breakpoints: the next breakpoint, where the refill stops. */
+  windowEndFor(fidx: number, fstart: number): number {
+    for (const w of this.fbpWords) if (fstart + w >= fidx) return fstart + w;
+    return fstart + 1024;
+  }
   /**
    * A stop asked for from outside the instruction being executed (an event
    * listener: the debugger's exception filters). Taken at the next fetch
@@ -949,8 +960,10 @@ export class Cpu implements EventClock {
                 const s = (pcLo >>> 0) + off;
                 const nlo = s | 0;
                 const nhi = (pcHi + Math.floor(s / 4294967296)) | 0;
-                if (nhi === pcHi && ((nlo ^ pcLo) & PAGE_MASK) === 0 && !this.fbp) fidx += off >> 2;
-                else fend = 0;
+                if (nhi === pcHi && ((nlo ^ pcLo) & PAGE_MASK) === 0) {
+                  fidx += off >> 2;
+                  if (this.fbp) fend = this.windowEndFor(fidx, fstart);
+                } else fend = 0;
                 pcLo = nlo;
                 pcHi = nhi;
                 left--;
@@ -969,7 +982,10 @@ export class Cpu implements EventClock {
                 xl[30] = s | 0;
                 xh[30] = (pcHi + (s > 0xffffffff ? 1 : 0)) | 0;
               }
-              if (thi === pcHi && ((tlo ^ pcLo) & PAGE_MASK) === 0 && (tlo & 3) === 0 && !this.fbp) fidx = fstart + ((tlo & 4095) >> 2);
+              if (thi === pcHi && ((tlo ^ pcLo) & PAGE_MASK) === 0 && (tlo & 3) === 0) {
+                fidx = fstart + ((tlo & 4095) >> 2);
+                if (this.fbp) fend = this.windowEndFor(fidx, fstart);
+              }
               else fend = 0;
               pcLo = tlo;
               pcHi = thi;

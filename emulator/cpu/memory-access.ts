@@ -382,7 +382,9 @@ export function refillFetch(cpu: Cpu): void {
       cpu.fend = (page >> 2) + 1024;
       cpu.fidx = Ram.offset(pa) >> 2;
       const bps = cpu.breakpoints;
-      cpu.fbp = bps !== null && bps.hasPage(cpu.pcLo, cpu.pcHi);
+      const words = bps === null ? null : bps.pageWords(cpu.pcLo, cpu.pcHi);
+      cpu.fbp = words !== null;
+      if (words !== null) cpu.fbpWords = words;
       if (cpu.fbp) {
         const b = bps!.nextInPage(cpu.pcLo, cpu.pcHi);
         if (b >= 0) {

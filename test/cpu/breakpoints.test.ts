@@ -67,3 +67,26 @@ describe.each(['direct', 'nested'] as const)('address breakpoints (%s)', (mode) 
     expect([plain.m.cpu.pcLo, plain.m.cpu.icount]).toEqual([m.cpu.pcLo, at]);
   });
 });
+
+describe('a breakpoint inside a loop in one page', () => {
+  it('stops on every iteration, one loop body (7 instructions) apart, and in the middle of the body too', () => {
+    const elf = readFileSync(new URL('../../bench/guests/alu-loop.elf', import.meta.url));
+    const m = new VirtMachine({}, { uart: () => {}, stdout: () => {}, stderr: () => {} });
+    m.load(parseElf(elf, { base: VIRT.RAM_BASE, size: m.ram.size }));
+    const bps = new Breakpoints();
+    m.cpu.breakpoints = bps;
+    const loop = 0x4008000c; // `1: add x1, x1, x2`, the b.ne target
+    for (const at of [loop, loop + 12]) {
+      bps.set([[at, 0]]);
+      const counts: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        expect(m.run(1e6).kind).toBe('breakpoint');
+        expect(m.cpu.pcLo).toBe(at);
+        counts.push(m.cpu.icount);
+        bps.skipLo = m.cpu.pcLo;
+        bps.skipHi = m.cpu.pcHi;
+      }
+      expect(counts.slice(1).map((c, i) => c - counts[i]!)).toEqual([7, 7, 7, 7]);
+    }
+  });
+});
