@@ -50,8 +50,8 @@ export class NvlabSession extends DebugSession {
   private settings: LaunchSettings | null = null;
   private readonly filters = new StopFilters();
   private readonly bps = new Breakpoints();
-  private instructionBps: [number, number][] = [];
-  private functionBps: [number, number][] = [];
+  private readonly instructionBps: [number, number][] = [];
+  private readonly functionBps: [number, number][] = [];
   private running = false;
   private pauseRequested = false;
   private finished = false;
@@ -149,44 +149,33 @@ export class NvlabSession extends DebugSession {
     return best ? (addr === best.value ? best.name : `${best.name}+0x${(addr - best.value).toString(16)}`) : `0x${addr.toString(16)}`;
   }
 
-  private updateBreakpoints(): void {
-    const all = [...this.instructionBps, ...this.functionBps];
-    this.bps.set(all);
+  /**
+   * Resolves each requested breakpoint to an address (or the message saying
+   * why it has none), keeps the addresses in `into`, and answers.
+   */
+  private answerBreakpoints<T>(response: DebugProtocol.Response, requested: readonly T[], resolve: (b: T) => number | string, into: [number, number][]): void {
+    into.length = 0;
+    const out: DebugProtocol.Breakpoint[] = requested.map((b) => {
+      const addr = resolve(b);
+      if (typeof addr === 'string') return { verified: false, message: addr };
+      into.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
+      return { verified: true, instructionReference: '0x' + addr.toString(16) };
+    });
+    this.bps.set([...this.instructionBps, ...this.functionBps]);
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    const out: DebugProtocol.Breakpoint[] = [];
-    this.instructionBps = [];
-    for (const b of args.breakpoints) {
+    this.answerBreakpoints(response, args.breakpoints, (b) => {
       const base = Number(b.instructionReference);
       const addr = base + (b.offset ?? 0);
-      if (!Number.isFinite(base) || addr % 4 !== 0 || addr < 0 || addr >= 2 ** 64) {
-        out.push({ verified: false, message: `not an instruction address: ${b.instructionReference}${b.offset ? ` + ${b.offset}` : ''}` });
-        continue;
-      }
-      this.instructionBps.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
-      out.push({ verified: true, instructionReference: '0x' + addr.toString(16) });
-    }
-    this.updateBreakpoints();
-    response.body = { breakpoints: out };
-    this.sendResponse(response);
+      return Number.isFinite(base) && addr % 4 === 0 && addr >= 0 && addr < 2 ** 64 ? addr : `not an instruction address: ${b.instructionReference}${b.offset ? ` + ${b.offset}` : ''}`;
+    }, this.instructionBps);
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    const out: DebugProtocol.Breakpoint[] = [];
-    this.functionBps = [];
-    for (const b of args.breakpoints) {
-      const addr = this.symbolAddress(b.name);
-      if (addr === undefined) {
-        out.push({ verified: false, message: `no symbol '${b.name}' in ${this.settings?.program ?? 'the image'}` });
-        continue;
-      }
-      this.functionBps.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
-      out.push({ verified: true, instructionReference: '0x' + addr.toString(16) });
-    }
-    this.updateBreakpoints();
-    response.body = { breakpoints: out };
-    this.sendResponse(response);
+    this.answerBreakpoints(response, args.breakpoints, (b) => this.symbolAddress(b.name) ?? `no symbol '${b.name}' in ${this.settings?.program ?? 'the image'}`, this.functionBps);
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
