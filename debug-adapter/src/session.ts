@@ -43,7 +43,7 @@ const enum Ref {
   EVENT,
 }
 
-type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'exception' | 'function breakpoint' | 'instruction breakpoint';
+type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'exception' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint';
 
 export class NvlabSession extends DebugSession {
   private m: VirtMachine | null = null;
@@ -59,6 +59,8 @@ export class NvlabSession extends DebugSession {
   private stopDescription = '';
   private trace: WriteStream | null = null;
   private uart: number[] = [];
+  /** What a 'requested' stop is: an exception filter's or a data breakpoint's. */
+  private requestedKind: StopKind = 'exception';
 
   constructor() {
     super();
@@ -76,6 +78,7 @@ export class NvlabSession extends DebugSession {
       supportsEvaluateForHovers: true,
       supportsExceptionFilterOptions: true,
       supportsTerminateRequest: true,
+      supportsDataBreakpoints: true,
       exceptionBreakpointFilters: FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, supportsCondition: f.supportsCondition, conditionDescription: f.conditionDescription, default: false })),
     };
     this.sendResponse(response);
@@ -122,8 +125,50 @@ export class NvlabSession extends DebugSession {
     if (f) {
       this.lastEvent = e;
       this.stopDescription = describeStop(e);
+      this.requestedKind = 'exception';
       this.m!.cpu.stopSoon(this.stopDescription);
     }
+  }
+
+  // ---- data breakpoints: writes to system registers ---------------------------------------
+
+  /** The PE whose registers the image sees: the virtual PE in nested mode. */
+  private imagePe(): VirtMachine['cpu'] | null {
+    if (!this.m) return null;
+    return this.m.host ? this.m.host.vpe.pe : this.m.cpu;
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const name = args.name.trim().toUpperCase().replace(/^V\./, '');
+    response.body =
+      SLOTS[name] !== undefined
+        ? { dataId: `sysreg:${name}`, description: `writes to ${name}${this.m?.host ? " (the guest hypervisor's)" : ''}`, accessTypes: ['write'], canPersist: true }
+        : { dataId: null, description: `only system registers can be watched (by name, e.g. HCR_EL2); '${args.name}' is not one` };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const slots: number[] = [];
+    const out = args.breakpoints.map((b): DebugProtocol.Breakpoint => {
+      const m = /^sysreg:([A-Z0-9_]+)$/.exec(b.dataId);
+      const slot = m ? SLOTS[m[1]!] : undefined;
+      if (slot === undefined) return { verified: false, message: `cannot watch '${b.dataId}': only system registers (sysreg:NAME) can be watched` };
+      if (b.accessType && b.accessType !== 'write') return { verified: false, message: `${m![1]} can be watched for writes only` };
+      slots.push(slot);
+      return { verified: true };
+    });
+    const pe = this.imagePe();
+    if (pe) {
+      pe.watchWrites(slots);
+      pe.watchHook = (slot) => {
+        const name = SR[slot] ?? `slot ${slot}`;
+        this.stopDescription = `${name} written: 0x${hex64(pe.sr.lo[slot]!, pe.sr.hi[slot]!)}`;
+        this.requestedKind = 'data breakpoint';
+        this.m!.cpu.stopSoon(this.stopDescription);
+      };
+    }
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -249,7 +294,7 @@ export class NvlabSession extends DebugSession {
           return;
         }
         case 'requested':
-          this.stopped('exception', r.why);
+          this.stopped(this.requestedKind, r.why);
           return;
         case 'exit':
           this.finish(r.status);
@@ -290,7 +335,7 @@ export class NvlabSession extends DebugSession {
     const r = this.m.run(1);
     if (r.kind === 'exit') return this.finish(r.status);
     if (r.kind === 'stopped') return this.finish(125, r.error.message);
-    if (r.kind === 'requested') return this.stopped('exception', r.why);
+    if (r.kind === 'requested') return this.stopped(this.requestedKind, r.why);
     this.stopped('step', 'Stepped one instruction');
   }
 

@@ -25,7 +25,7 @@ import { H, lsl64, lsr64, mul64, ror64, shift32, shift64 } from './pair.js';
 import { REG_SLOTS, SP } from './regs.js';
 import { HCR_HCD, HCR_TSC, SCTLR_SA, SCTLR_SA0 } from './sysreg-bits.js';
 import { SR } from './sysreg-storage.js';
-import { hookedSlots, writeMasksFor, type WriteMasks } from './sysreg-hooks.js';
+import { HOOK_WATCH, hookedSlots, writeMasksFor, type WriteMasks } from './sysreg-hooks.js';
 import { resetSystemRegisters } from './sysreg-reset.js';
 
 /** Thrown (never constructed per use) to unwind to the run loop when a synchronous exception is pending. */
@@ -237,6 +237,15 @@ export class Cpu implements EventClock {
    * interrupted (an exit the L0 host is handling, a page walk).
    */
   pendingStop: string | null = null;
+
+  /** Called after a write (MSR, or a rule's write) to a register whose writes are watched. */
+  watchHook: ((slot: number) => void) | null = null;
+
+  /** Watches writes to these register slots (the debugger's data breakpoints on system registers). */
+  watchWrites(slots: Iterable<number>): void {
+    for (let i = 0; i < this.hooked.length; i++) this.hooked[i]! &= ~HOOK_WATCH;
+    for (const s of slots) this.hooked[s]! |= HOOK_WATCH;
+  }
 
   /** Asks the run to stop at the next instruction boundary it can (see pendingStop). */
   stopSoon(why: string): void {

@@ -43,6 +43,10 @@ const TIMERS: readonly { ctl: SR; cval: SR; virtual: boolean }[] = [
 ];
 const timerBySlot = new Map(TIMERS.map((t) => [t.ctl as number, t]));
 
+/** `Cpu.hooked` flags: the register has side effects of its own; a debugger watches its writes. */
+export const HOOK_BUILTIN = 1;
+export const HOOK_WATCH = 2;
+
 export function hookedSlots(): Uint8Array {
   const h = new Uint8Array(SR.COUNT);
   for (const s of CONTEXT) h[s] = 1;

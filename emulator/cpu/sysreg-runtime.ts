@@ -16,7 +16,7 @@ import { addressTranslate, cacheMaintenanceByVa, tlbi, zeroBlock } from './maint
 import { ACC_ALIGN, loadAny, storeAny } from './memory-access.js';
 import { SINK } from './regs.js';
 import { sysregGenericName as genericName } from '../arch/sysreg-db.js';
-import { sysWriteHook, sysReadHook } from './sysreg-hooks.js';
+import { HOOK_BUILTIN, HOOK_WATCH, sysWriteHook, sysReadHook } from './sysreg-hooks.js';
 
 export type RuleCpu = Cpu;
 
@@ -139,7 +139,7 @@ export function index(c: Cpu, i: number, count: number): number {
 
 /** Bits [lsb + width - 1 : lsb] of a register, width <= 32. */
 export function fld(c: Cpu, slot: number, lsb: number, width: number): number {
-  if (c.hooked[slot]) sysReadHook(c, slot);
+  if (c.hooked[slot]! & HOOK_BUILTIN) sysReadHook(c, slot);
   const mask = width === 32 ? -1 : (1 << width) - 1;
   if (lsb >= 32) return ((c.sr.hi[slot]! >>> (lsb - 32)) & mask) >>> 0;
   if (lsb + width <= 32) return ((c.sr.lo[slot]! >>> lsb) & mask) >>> 0;
@@ -152,13 +152,13 @@ export function fldBig(c: Cpu, slot: number, lsb: number, width: number): bigint
 }
 
 export function regBig(c: Cpu, slot: number): bigint {
-  if (c.hooked[slot]) sysReadHook(c, slot);
+  if (c.hooked[slot]! & HOOK_BUILTIN) sysReadHook(c, slot);
   return (BigInt(c.sr.hi[slot]! >>> 0) << 32n) | BigInt(c.sr.lo[slot]! >>> 0);
 }
 
 /** X[t, 64] = register. */
 export function rd(c: Cpu, t: number, slot: number): void {
-  if (c.hooked[slot]) sysReadHook(c, slot);
+  if (c.hooked[slot]! & HOOK_BUILTIN) sysReadHook(c, slot);
   const d = t === 31 ? SINK : t;
   c.xlo[d] = c.sr.lo[slot]!;
   c.xhi[d] = c.sr.hi[slot]!;
@@ -175,7 +175,11 @@ function store(c: Cpu, slot: number, lo: number, hi: number): void {
   const m = c.srMask;
   c.sr.lo[slot] = (lo & m.keepLo[slot]!) | m.setLo[slot]!;
   c.sr.hi[slot] = (hi & m.keepHi[slot]!) | m.setHi[slot]!;
-  if (c.hooked[slot]) sysWriteHook(c, slot);
+  const h = c.hooked[slot]!;
+  if (h !== 0) {
+    if (h & HOOK_BUILTIN) sysWriteHook(c, slot);
+    if (h & HOOK_WATCH) c.watchHook?.(slot);
+  }
 }
 
 export function wrBig(c: Cpu, slot: number, v: bigint): void {

@@ -14,6 +14,7 @@ import { SR } from '../arch/generated/sysreg-rules.js';
 import { allSysregs, findSysreg } from '../arch/sysreg-db.js';
 import type { Cpu, El2Host } from '../cpu/cpu.js';
 import { HCR_E2H_HI, HCR_HCD, HCR_PTW, HCR_RW, HCR_TGE, HCR_VM } from '../cpu/sysreg-bits.js';
+import { HOOK_WATCH } from '../cpu/sysreg-hooks.js';
 import { exceptionReturn, loadSp, saveSp, takeException } from '../cpu/exceptions.js';
 import type { CpuIdentity } from '../cpu/identity.js';
 import { hex64 } from '../cpu/u64.js';
@@ -722,6 +723,8 @@ export class L0Host implements El2Host {
       const slot = l[i + 1]!;
       v.lo[slot] = (lo & m.keepLo[slot]!) | m.setLo[slot]!;
       v.hi[slot] = (hi & m.keepHi[slot]!) | m.setHi[slot]!;
+      // A store to the page is the guest hypervisor's MSR: a debugger watching the register sees it.
+      if (this.vpe.pe.hooked[slot]! & HOOK_WATCH) this.vpe.pe.watchHook?.(slot);
     }
   }
 

@@ -114,6 +114,28 @@ describe('a nested debug session on mini-hyp', () => {
   });
 });
 
+describe('data breakpoints on system registers', () => {
+  it.each(['direct', 'nested'] as const)('stop when the image writes VTTBR_EL2 (%s)', async (mode) => {
+    await launch({ program: MINI_HYP, mode });
+    const info = await dc.dataBreakpointInfoRequest({ name: 'VTTBR_EL2' });
+    expect(info.body.dataId).toBe('sysreg:VTTBR_EL2');
+    const none = await dc.dataBreakpointInfoRequest({ name: 'x0' });
+    expect(none.body.dataId).toBeNull();
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'sysreg:VTTBR_EL2', accessType: 'write' }, { dataId: 'memory:0x1000' }] });
+    expect(set.body.breakpoints.map((b) => b.verified)).toEqual([true, false]);
+    const stops: string[] = [];
+    let ev = await stoppedAfter(() => dc.configurationDoneRequest());
+    for (;;) {
+      expect(ev.body.reason).toBe('data breakpoint');
+      stops.push(ev.body.description!);
+      if (stops.length === 3) break;
+      ev = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    }
+    // run_guest writes each guest's VTTBR_EL2: VMID in [63:48], its stage-2 root below.
+    expect(stops.map((d) => d.replace(/^VTTBR_EL2 written: 0x(\w{4}).*$/, '$1'))).toEqual(['0001', '0002', '0001']);
+  });
+});
+
 describe('run control', () => {
   it('pauses a guest in a tight loop within 100 ms', async () => {
     await launch({ program: ALU_LOOP, mode: 'direct' });
