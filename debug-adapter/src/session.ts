@@ -30,6 +30,50 @@ import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
 
 const THREAD = 1;
+
+type Condition = (value: (expr: string) => bigint) => boolean;
+
+/** `5`, `>= 5`, `== 5`, `> 5`, `% 5`: when the n-th hit stops. */
+export function parseHitCondition(text: string): ((n: number) => boolean) | string {
+  const m = /^\s*(==|>=|>|%)?\s*(\d+)\s*$/.exec(text);
+  if (!m) return `cannot read the hit count "${text}": write N (from the N-th hit on), == N, > N, >= N or % N`;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '==':
+      return (h) => h === n;
+    case '>':
+      return (h) => h > n;
+    case '%':
+      return (h) => n !== 0 && h % n === 0;
+    default:
+      return (h) => h >= n;
+  }
+}
+
+/** `x0 == 0x10 && HCR_EL2.TID3 != 0`: comparisons of evaluate expressions with numbers. */
+export function parseBreakCondition(text: string): Condition | string {
+  const parts = text.split('&&').map((p) => /^\s*(.+?)\s*(==|!=|<=|>=|<|>)\s*(0x[0-9a-fA-F]+|\d+)\s*$/.exec(p));
+  if (parts.some((p) => p === null)) return `cannot read the condition "${text}": write EXPRESSION == NUMBER (x0, pc, HCR_EL2.TID3, v.VTTBR_EL2, *(u64*)0x...; == != < <= > >=), joined by &&`;
+  return (value) =>
+    parts.every((p) => {
+      const l = value(p![1]!);
+      const r = BigInt(p![3]!);
+      switch (p![2]) {
+        case '==':
+          return l === r;
+        case '!=':
+          return l !== r;
+        case '<':
+          return l < r;
+        case '<=':
+          return l <= r;
+        case '>':
+          return l > r;
+        default:
+          return l >= r;
+      }
+    });
+}
 /** Instructions per slice: about 2 ms of guest, so a pause is answered well within 100 ms. */
 const SLICE = 200_000;
 const SYSREGS = ['HCR_EL2', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'VBAR_EL2', 'ESR_EL2', 'ELR_EL2', 'SPSR_EL2', 'FAR_EL2', 'HPFAR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'CPTR_EL2', 'MDCR_EL2', 'CNTHCTL_EL2', 'SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'VBAR_EL1', 'ESR_EL1', 'ELR_EL1', 'SPSR_EL1', 'FAR_EL1'];
@@ -52,6 +96,8 @@ export class NvlabSession extends DebugSession {
   private readonly bps = new Breakpoints();
   private readonly instructionBps: [number, number][] = [];
   private readonly functionBps: [number, number][] = [];
+  /** Conditions and hit counts of address breakpoints, by "hi:lo". */
+  private readonly bpOptions = new Map<string, { hit: ((n: number) => boolean) | null; cond: Condition | null; hits: number }>();
   private running = false;
   private pauseRequested = false;
   private finished = false;
@@ -79,6 +125,8 @@ export class NvlabSession extends DebugSession {
       supportsExceptionFilterOptions: true,
       supportsTerminateRequest: true,
       supportsDataBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
       exceptionBreakpointFilters: FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, supportsCondition: f.supportsCondition, conditionDescription: f.conditionDescription, default: false })),
     };
     this.sendResponse(response);
@@ -128,6 +176,26 @@ export class NvlabSession extends DebugSession {
       this.requestedKind = 'exception';
       this.m!.cpu.stopSoon(this.stopDescription);
     }
+  }
+
+  /**
+   * Conditions and hit counts: a breakpoint whose condition does not hold
+   * lets the run go on; the hit count counts the hits whose condition held.
+   */
+  private shouldStopAtBreakpoint(lo: number, hi: number): boolean {
+    const o = this.bpOptions.get(`${hi}:${lo}`);
+    if (!o) return true;
+    if (o.cond) {
+      try {
+        if (!o.cond((expr) => BigInt(this.evaluate(expr)))) return false;
+      } catch (e) {
+        // A condition that cannot be evaluated here stops, and says why.
+        this.sendEvent(new OutputEvent(`nvlab: breakpoint condition: ${(e as Error).message}\n`, 'stderr'));
+        return true;
+      }
+    }
+    o.hits++;
+    return !o.hit || o.hit(o.hits);
   }
 
   // ---- data breakpoints: writes to system registers ---------------------------------------
@@ -198,12 +266,19 @@ export class NvlabSession extends DebugSession {
    * Resolves each requested breakpoint to an address (or the message saying
    * why it has none), keeps the addresses in `into`, and answers.
    */
-  private answerBreakpoints<T>(response: DebugProtocol.Response, requested: readonly T[], resolve: (b: T) => number | string, into: [number, number][]): void {
+  private answerBreakpoints<T extends { condition?: string; hitCondition?: string }>(response: DebugProtocol.Response, requested: readonly T[], resolve: (b: T) => number | string, into: [number, number][]): void {
+    for (const [lo, hi] of into) this.bpOptions.delete(`${hi}:${lo}`);
     into.length = 0;
     const out: DebugProtocol.Breakpoint[] = requested.map((b) => {
       const addr = resolve(b);
       if (typeof addr === 'string') return { verified: false, message: addr };
-      into.push([addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0]);
+      const hit = b.hitCondition?.trim() ? parseHitCondition(b.hitCondition) : null;
+      if (typeof hit === 'string') return { verified: false, message: hit };
+      const cond = b.condition?.trim() ? parseBreakCondition(b.condition) : null;
+      if (typeof cond === 'string') return { verified: false, message: cond };
+      const pair: [number, number] = [addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0];
+      into.push(pair);
+      if (hit || cond) this.bpOptions.set(`${pair[1]}:${pair[0]}`, { hit, cond, hits: 0 });
       return { verified: true, instructionReference: '0x' + addr.toString(16) };
     });
     this.bps.set([...this.instructionBps, ...this.functionBps]);
@@ -289,6 +364,12 @@ export class NvlabSession extends DebugSession {
           return;
         case 'breakpoint': {
           const pc = cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0);
+          if (!this.shouldStopAtBreakpoint(cpu.pcLo, cpu.pcHi)) {
+            this.bps.skipLo = cpu.pcLo;
+            this.bps.skipHi = cpu.pcHi;
+            setImmediate(step);
+            return;
+          }
           const isFunction = this.functionBps.some(([lo, hi]) => lo === cpu.pcLo && hi === cpu.pcHi);
           this.stopped(isFunction ? 'function breakpoint' : 'instruction breakpoint', `Breakpoint at ${this.symbolize(pc)}`);
           return;

@@ -114,6 +114,30 @@ describe('a nested debug session on mini-hyp', () => {
   });
 });
 
+describe('conditional breakpoints', () => {
+  it('stop only where the condition holds, from the hit count on, and refuse what they cannot read', async () => {
+    await launch({ program: MINI_HYP, mode: 'direct' });
+    const set = await dc.setFunctionBreakpointsRequest({
+      breakpoints: [
+        { name: 'hc_print', condition: 'VTTBR_EL2.VMID == 2', hitCondition: '2' },
+        { name: 'hc_hello', condition: 'x0 is zero' },
+        { name: 'hc_done', hitCondition: 'sometimes' },
+      ],
+    });
+    expect(set.body.breakpoints.map((b) => b.verified)).toEqual([true, false, false]);
+    expect(set.body.breakpoints[1]!.message).toMatch(/cannot read the condition "x0 is zero"/);
+    expect(set.body.breakpoints[2]!.message).toMatch(/cannot read the hit count "sometimes"/);
+    const first = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(first.body.description).toBe('Breakpoint at hc_print');
+    expect((await dc.evaluateRequest({ expression: 'VTTBR_EL2.VMID' })).body.result).toBe('0x2');
+    // Guest 2 prints three values: hits 2 and 3 of its condition stop; guest 1's second run does not.
+    const second = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(second.body.description).toBe('Breakpoint at hc_print');
+    const [exited] = await Promise.all([dc.waitForEvent('exited', 20_000), dc.continueRequest({ threadId: 1 })]);
+    expect((exited as DebugProtocol.ExitedEvent).body.exitCode).toBe(0);
+  });
+});
+
 describe('data breakpoints on system registers', () => {
   it.each(['direct', 'nested'] as const)('stop when the image writes VTTBR_EL2 (%s)', async (mode) => {
     await launch({ program: MINI_HYP, mode });
