@@ -6,12 +6,14 @@
  * through the exception filters, from stepping and from pausing.
  */
 import { type WriteStream, createWriteStream } from 'node:fs';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import {
   DebugSession,
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
   Scope,
+  Source,
   StackFrame,
   StoppedEvent,
   TerminatedEvent,
@@ -28,6 +30,7 @@ import type { NvEvent } from '../../emulator/events.js';
 import { VirtMachine } from '../../emulator/platform/virt-machine.js';
 import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
+import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
 
 const THREAD = 1;
 
@@ -96,6 +99,9 @@ export class NvlabSession extends DebugSession {
   private readonly bps = new Breakpoints();
   private readonly instructionBps: [number, number][] = [];
   private readonly functionBps: [number, number][] = [];
+  /** Source-line breakpoints by file: their addresses. */
+  private readonly sourceBps = new Map<string, [number, number][]>();
+  private lines: LineIndex | null = null;
   /** Conditions and hit counts of address breakpoints, by "hi:lo". */
   private readonly bpOptions = new Map<string, { hit: ((n: number) => boolean) | null; cond: Condition | null; hits: number }>();
   private running = false;
@@ -160,6 +166,13 @@ export class NvlabSession extends DebugSession {
     }
     m.load(s.image);
     m.cpu.breakpoints = this.bps;
+    try {
+      this.lines = new LineIndex(readLineTable(s.elf), dirname(s.program));
+    } catch (e) {
+      if (!(e instanceof DwarfError)) throw e;
+      this.lines = new LineIndex([], dirname(s.program));
+      this.sendEvent(new OutputEvent(`nvlab: ${s.program}: cannot read its line information (${e.message}); source breakpoints and line stepping are off\n`, 'stderr'));
+    }
     if (s.trace) this.trace = createWriteStream(s.trace);
     m.events.subscribe((e) => this.onEvent(e));
     this.m = m;
@@ -281,9 +294,13 @@ export class NvlabSession extends DebugSession {
       if (hit || cond) this.bpOptions.set(`${pair[1]}:${pair[0]}`, { hit, cond, hits: 0 });
       return { verified: true, instructionReference: '0x' + addr.toString(16) };
     });
-    this.bps.set([...this.instructionBps, ...this.functionBps]);
+    this.applyBreakpoints();
     response.body = { breakpoints: out };
     this.sendResponse(response);
+  }
+
+  private applyBreakpoints(): void {
+    this.bps.set([...this.instructionBps, ...this.functionBps, ...[...this.sourceBps.values()].flat()]);
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
@@ -299,8 +316,32 @@ export class NvlabSession extends DebugSession {
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    // Source lines need the image's DWARF line table, which the adapter does not read yet.
-    response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message: 'source-line breakpoints need DWARF line information, which nvlab does not read yet: use a function or instruction breakpoint' })) };
+    const path = args.source.path ? resolvePath(args.source.path) : undefined;
+    const requested = args.breakpoints ?? [];
+    const lines = this.lines;
+    if (!path || !lines || lines.size === 0) {
+      response.body = { breakpoints: requested.map(() => ({ verified: false, message: this.lines === null ? 'start the session to place source breakpoints' : 'the image has no DWARF line information (assemble with -g): use a function or instruction breakpoint' })) };
+      this.sendResponse(response);
+      return;
+    }
+    const pairs: [number, number][] = [];
+    const out = requested.map((b): DebugProtocol.Breakpoint => {
+      const r = lines.addressesFor(path, b.line);
+      if (!r) return { verified: false, line: b.line, message: `no code at or after line ${b.line} of ${basename(path)} in the image` };
+      for (const a of r.addresses) pairs.push([a % 2 ** 32 | 0, Math.floor(a / 2 ** 32) | 0]);
+      const opts = b.condition?.trim() || b.hitCondition?.trim() ? { condition: b.condition, hitCondition: b.hitCondition } : null;
+      if (opts) {
+        const hit = opts.hitCondition?.trim() ? parseHitCondition(opts.hitCondition) : null;
+        const cond = opts.condition?.trim() ? parseBreakCondition(opts.condition) : null;
+        if (typeof hit === 'string') return { verified: false, line: b.line, message: hit };
+        if (typeof cond === 'string') return { verified: false, line: b.line, message: cond };
+        for (const a of r.addresses) this.bpOptions.set(`${Math.floor(a / 2 ** 32) | 0}:${a % 2 ** 32 | 0}`, { hit, cond, hits: 0 });
+      }
+      return { verified: true, line: r.line, source: { path, name: basename(path) } };
+    });
+    this.sourceBps.set(path, pairs);
+    this.applyBreakpoints();
+    response.body = { breakpoints: out };
     this.sendResponse(response);
   }
 
@@ -370,8 +411,10 @@ export class NvlabSession extends DebugSession {
             setImmediate(step);
             return;
           }
-          const isFunction = this.functionBps.some(([lo, hi]) => lo === cpu.pcLo && hi === cpu.pcHi);
-          this.stopped(isFunction ? 'function breakpoint' : 'instruction breakpoint', `Breakpoint at ${this.symbolize(pc)}`);
+          const here = ([lo, hi]: [number, number]): boolean => lo === cpu.pcLo && hi === cpu.pcHi;
+          const kind: StopKind = [...this.sourceBps.values()].some((l) => l.some(here)) ? 'breakpoint' : this.functionBps.some(here) ? 'function breakpoint' : 'instruction breakpoint';
+          const line = this.lines?.lineAt(pc);
+          this.stopped(kind, `Breakpoint at ${this.symbolize(pc)}${line && kind === 'breakpoint' ? ` (${basename(line.path)}:${line.line})` : ''}`);
           return;
         }
         case 'requested':
@@ -420,12 +463,60 @@ export class NvlabSession extends DebugSession {
     this.stopped('step', 'Stepped one instruction');
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse): void {
-    this.stepInstruction(response);
+  /**
+   * Steps by source line: instruction by instruction until the PC is on
+   * another line that has code; `over` runs a call (BL/BLR) to its return.
+   * Falls back to one instruction where the PC has no line.
+   */
+  private stepLine(response: DebugProtocol.Response, over: boolean): void {
+    const m = this.m;
+    const lines = this.lines;
+    const cpu = m?.cpu;
+    const pcOf = (): number => cpu!.pcHi * 2 ** 32 + (cpu!.pcLo >>> 0);
+    const start = m && lines ? lines.lineAt(pcOf()) : undefined;
+    if (!m || !cpu || !lines || !start || this.finished) {
+      this.stepInstruction(response);
+      return;
+    }
+    this.sendResponse(response);
+    for (let i = 0; i < 1_000_000; i++) {
+      const pc = pcOf();
+      const word = peekVirtual(cpu, cpu.pcLo, cpu.pcHi, 4);
+      const w = word ? (word[0]! | (word[1]! << 8) | (word[2]! << 16) | (word[3]! << 24)) >>> 0 : 0;
+      // BL, BLR (unsigned compares: the masks have bit 31 set).
+      const isCall = (w & 0xfc000000) >>> 0 === 0x94000000 || (w & 0xfffffc1f) >>> 0 === 0xd63f0000;
+      this.bps.skipLo = cpu.pcLo;
+      this.bps.skipHi = cpu.pcHi;
+      let r: ReturnType<VirtMachine['run']>;
+      if (over && isCall) {
+        // Run the call to its return address (a temporary breakpoint), other stops still count.
+        const ret = pc + 4;
+        const saved = this.functionBps.slice();
+        this.functionBps.push([ret % 2 ** 32 | 0, Math.floor(ret / 2 ** 32) | 0]);
+        this.applyBreakpoints();
+        r = m.run(50_000_000);
+        this.functionBps.length = 0;
+        this.functionBps.push(...saved);
+        this.applyBreakpoints();
+        if (r.kind === 'breakpoint' && pcOf() !== ret) return this.stopped('breakpoint', `Breakpoint at ${this.symbolize(pcOf())}`);
+      } else r = m.run(1);
+      if (r.kind === 'exit') return this.finish(r.status);
+      if (r.kind === 'stopped') return this.finish(125, r.error.message);
+      if (r.kind === 'requested') return this.stopped(this.requestedKind, r.why);
+      const now = lines.lineAt(pcOf());
+      if (now && (now.line !== start.line || now.path !== start.path)) return this.stopped('step', `Stepped to line ${now.line}`);
+    }
+    this.stopped('step', 'Stepped: the line did not end within a million instructions');
   }
 
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.stepInstruction(response);
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    if (args.granularity === 'instruction') this.stepInstruction(response);
+    else this.stepLine(response, true);
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    if (args.granularity === 'instruction') this.stepInstruction(response);
+    else this.stepLine(response, false);
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
@@ -467,7 +558,8 @@ export class NvlabSession extends DebugSession {
     }
     const cpu = this.m.cpu;
     const pc = cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0);
-    const frame = new StackFrame(1, `${this.symbolize(pc)} [${this.location()}]`) as DebugProtocol.StackFrame;
+    const at = this.lines?.lineAt(pc);
+    const frame = (at ? new StackFrame(1, `${this.symbolize(pc)} [${this.location()}]`, new Source(basename(at.path), at.path), at.line, 1) : new StackFrame(1, `${this.symbolize(pc)} [${this.location()}]`)) as DebugProtocol.StackFrame;
     frame.instructionPointerReference = '0x' + hex64(cpu.pcLo, cpu.pcHi);
     const frames = [frame];
     const host = this.m.host;

@@ -4,6 +4,7 @@
  * exception filters with their descriptions, breakpoints, stepping, pause in
  * a tight loop, state views, evaluate, and survival of bad requests.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -95,8 +96,6 @@ describe('a nested debug session on mini-hyp', () => {
     const fb = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_remap' }, { name: 'no_such_function' }] });
     expect(fb.body.breakpoints.map((b) => b.verified)).toEqual([true, false]);
     expect(fb.body.breakpoints[1]!.message).toMatch(/no symbol 'no_such_function'/);
-    const src = await dc.setBreakpointsRequest({ source: { path: join(ROOT, 'examples/mini-hyp/mini-hyp.S') }, breakpoints: [{ line: 10 }] });
-    expect(src.body.breakpoints[0]!.message).toMatch(/DWARF line information/);
     const stop = await stoppedAfter(() => dc.configurationDoneRequest());
     expect([stop.body.reason, stop.body.description]).toEqual(['function breakpoint', 'Breakpoint at hc_remap']);
     const pc = Number((await dc.evaluateRequest({ expression: 'pc' })).body.result);
@@ -111,6 +110,43 @@ describe('a nested debug session on mini-hyp', () => {
     expect([again.body.reason, again.body.description]).toEqual(['instruction breakpoint', 'Breakpoint at hc_remap']);
     const mem = await dc.customRequest('readMemory', { memoryReference: '0x' + pc.toString(16), count: 4 });
     expect(Buffer.from((mem.body as { data: string }).data, 'base64')).toHaveLength(4);
+  });
+});
+
+describe('source lines (DWARF)', () => {
+  const SRC = join(ROOT, 'examples/mini-hyp/mini-hyp.S');
+  const lineOf = (text: string): number => readFileSync(SRC, 'utf8').split('\n').findIndex((l) => l.startsWith(text)) + 1;
+
+  it('stops at a source line, shows it in the stack, steps over and into calls by line', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested' });
+    const label = lineOf('hc_hello:');
+    const set = await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [{ line: label }, { line: 1 }] });
+    // The label has no code: the breakpoint moves to the next line; line 1 is a comment far from code.
+    expect(set.body.breakpoints.map((b) => [b.verified, b.line])).toEqual([
+      [true, label + 1],
+      [false, 1],
+    ]);
+    const stop = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(stop.body.reason).toBe('breakpoint');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    expect([top.source?.path, top.line, top.name]).toEqual([SRC, label + 1, 'hc_hello [vEL2 (guest hypervisor)]']);
+    // Over `bl hyp_guest_prefix`: the next line, with the call's output printed.
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    await stoppedAfter(() => dc.nextRequest({ threadId: 1 }));
+    expect((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!.line).toBe(label + 2);
+    expect(out.join('')).toContain('[hyp] guest 1 ');
+    // Into the next call: `bl puts` two lines on.
+    await stoppedAfter(() => dc.nextRequest({ threadId: 1 }));
+    await stoppedAfter(() => dc.stepInRequest({ threadId: 1 }));
+    const inside = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    expect([inside.name.split(' ')[0], inside.line]).toEqual(['puts', lineOf('puts:') + 1]);
+  });
+
+  it('says what is missing for an image without line information', async () => {
+    await launch({ program: ALU_LOOP, mode: 'direct' });
+    const set = await dc.setBreakpointsRequest({ source: { path: join(ROOT, 'bench/guests/alu-loop.S') }, breakpoints: [{ line: 9 }] });
+    expect(set.body.breakpoints[0]!.message).toMatch(/no DWARF line information \(assemble with -g\)/);
   });
 });
 

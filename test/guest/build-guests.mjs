@@ -52,7 +52,10 @@ const OTHER_GROUPS = [
   label: dir.slice(ROOT.length + 1),
   dir,
   out: dir,
-  asFlags: [],
+  // Examples carry DWARF line tables for the debugger's source breakpoints and stepping
+  // (version 4 for hyp-init, 5 for the others, so that both formats stay tested); the
+  // prefix map keeps the absolute build directory out of them (reproducible anywhere).
+  asFlags: dir.startsWith(join(ROOT, 'examples')) ? [dir.endsWith('hyp-init') ? '--gdwarf-4' : '--gdwarf-5', `--debug-prefix-map=${dir}=.`] : [],
   ldFlags: ['-T', 'link.ld', ...COMMON_LD],
   runtime: [],
 }));
