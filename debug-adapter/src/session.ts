@@ -21,7 +21,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { SR } from '../../emulator/arch/generated/sysreg-rules.js';
-import { findSysreg, sysregFields } from '../../emulator/arch/sysreg-db.js';
+import { findSysreg, sysregFields, sysregNameForKey } from '../../emulator/arch/sysreg-db.js';
+import { decodeEsr } from '../../emulator/arch/esr-decode.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
 import { peekVirtual } from '../../emulator/cpu/memory-access.js';
 import { SP } from '../../emulator/cpu/regs.js';
@@ -88,7 +89,30 @@ const enum Ref {
   SYSREGS,
   VIRTUAL,
   EVENT,
+  SHADOW,
+  ESR,
+  /** + slot: the fields of a physical system register; VIRTUAL_FIELDS + slot: of a virtual one. */
+  FIELDS = 10_000,
+  VIRTUAL_FIELDS = 20_000,
 }
+
+const ARCH = { features: (): boolean => true };
+
+/** A register's named fields (each name once, first layout that has it). */
+function fieldsOf(name: string): { name: string; msb: number; lsb: number }[] {
+  const reg = findSysreg(name);
+  if (!reg) return [];
+  const seen = new Set<string>();
+  const out: { name: string; msb: number; lsb: number }[] = [];
+  for (const f of sysregFields(reg.register, ARCH)) {
+    if (!f.name || f.kind === 'RES0' || f.kind === 'RES1' || seen.has(f.name)) continue;
+    seen.add(f.name);
+    out.push({ name: f.name, msb: f.msb, lsb: f.lsb });
+  }
+  return out.sort((a, b) => b.msb - a.msb);
+}
+
+const big = (file: { lo: Int32Array; hi: Int32Array }, slot: number): bigint => (BigInt(file.hi[slot]! >>> 0) << 32n) | BigInt(file.lo[slot]! >>> 0);
 
 type StopKind = 'entry' | 'step' | 'pause' | 'breakpoint' | 'exception' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint';
 
@@ -103,7 +127,7 @@ export class NvlabSession extends DebugSession {
   private readonly sourceBps = new Map<string, [number, number][]>();
   private lines: LineIndex | null = null;
   /** Conditions and hit counts of address breakpoints, by "hi:lo". */
-  private readonly bpOptions = new Map<string, { hit: ((n: number) => boolean) | null; cond: Condition | null; hits: number }>();
+  private readonly bpOptions = new Map<string, { hit: ((n: number) => boolean) | null; cond: Condition | null; hits: number; log?: string }>();
   private running = false;
   private pauseRequested = false;
   private finished = false;
@@ -133,6 +157,9 @@ export class NvlabSession extends DebugSession {
       supportsDataBreakpoints: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsRestartRequest: true,
+      supportsSetVariable: true,
       exceptionBreakpointFilters: FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, supportsCondition: f.supportsCondition, conditionDescription: f.conditionDescription, default: false })),
     };
     this.sendResponse(response);
@@ -208,7 +235,20 @@ export class NvlabSession extends DebugSession {
       }
     }
     o.hits++;
-    return !o.hit || o.hit(o.hits);
+    if (o.hit && !o.hit(o.hits)) return false;
+    if (o.log !== undefined) {
+      // A logpoint prints and goes on: {expression} parts are evaluated.
+      const text = o.log.replace(/\{([^}]+)\}/g, (_, e: string) => {
+        try {
+          return this.evaluate(e);
+        } catch (err) {
+          return `<${(err as Error).message}>`;
+        }
+      });
+      this.sendEvent(new OutputEvent(text + '\n', 'console'));
+      return false;
+    }
+    return true;
   }
 
   // ---- data breakpoints: writes to system registers ---------------------------------------
@@ -329,13 +369,13 @@ export class NvlabSession extends DebugSession {
       const r = lines.addressesFor(path, b.line);
       if (!r) return { verified: false, line: b.line, message: `no code at or after line ${b.line} of ${basename(path)} in the image` };
       for (const a of r.addresses) pairs.push([a % 2 ** 32 | 0, Math.floor(a / 2 ** 32) | 0]);
-      const opts = b.condition?.trim() || b.hitCondition?.trim() ? { condition: b.condition, hitCondition: b.hitCondition } : null;
+      const opts = b.condition?.trim() || b.hitCondition?.trim() || b.logMessage ? { condition: b.condition, hitCondition: b.hitCondition } : null;
       if (opts) {
         const hit = opts.hitCondition?.trim() ? parseHitCondition(opts.hitCondition) : null;
         const cond = opts.condition?.trim() ? parseBreakCondition(opts.condition) : null;
         if (typeof hit === 'string') return { verified: false, line: b.line, message: hit };
         if (typeof cond === 'string') return { verified: false, line: b.line, message: cond };
-        for (const a of r.addresses) this.bpOptions.set(`${Math.floor(a / 2 ** 32) | 0}:${a % 2 ** 32 | 0}`, { hit, cond, hits: 0 });
+        for (const a of r.addresses) this.bpOptions.set(`${Math.floor(a / 2 ** 32) | 0}:${a % 2 ** 32 | 0}`, { hit, cond, hits: 0, ...(b.logMessage ? { log: b.logMessage } : {}) });
       }
       return { verified: true, line: r.line, source: { path, name: basename(path) } };
     });
@@ -519,8 +559,45 @@ export class NvlabSession extends DebugSession {
     else this.stepLine(response, false);
   }
 
+  /** Runs to the return address in x30 (the caller of a function that has not pushed it yet, or has restored it). */
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.stepInstruction(response);
+    const m = this.m;
+    if (!m || this.finished) {
+      this.stepInstruction(response);
+      return;
+    }
+    this.sendResponse(response);
+    const cpu = m.cpu;
+    const ret: [number, number] = [cpu.xlo[30]!, cpu.xhi[30]!];
+    this.bps.skipLo = cpu.pcLo;
+    this.bps.skipHi = cpu.pcHi;
+    this.functionBps.push(ret);
+    this.applyBreakpoints();
+    const r = m.run(50_000_000);
+    this.functionBps.pop();
+    this.applyBreakpoints();
+    if (r.kind === 'exit') return this.finish(r.status);
+    if (r.kind === 'stopped') return this.finish(125, r.error.message);
+    if (r.kind === 'requested') return this.stopped(this.requestedKind, r.why);
+    if (r.kind === 'limit') return this.stopped('pause', 'Step out: no return within 50 million instructions');
+    const pc = cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0);
+    this.stopped(cpu.pcLo === ret[0] && cpu.pcHi === ret[1] ? 'step' : 'breakpoint', `${cpu.pcLo === ret[0] && cpu.pcHi === ret[1] ? 'Returned to' : 'Breakpoint at'} ${this.symbolize(pc)}`);
+  }
+
+  /** Restart: the image reloaded into a machine reset as at launch, breakpoints and filters kept. */
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    const s = this.settings;
+    if (!this.m || !s) {
+      this.sendErrorResponse(response, 1003, 'nothing to restart: launch first');
+      return;
+    }
+    this.running = false;
+    this.finished = false;
+    this.lastEvent = null;
+    this.m.load(s.image);
+    this.sendResponse(response);
+    if (s.stopOnEntry) this.stopped('entry', 'Restarted: stopped at the entry point');
+    else this.resume();
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -577,14 +654,31 @@ export class NvlabSession extends DebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
     const scopes = [new Scope('Registers', Ref.REGISTERS, false), new Scope('PSTATE', Ref.PSTATE, false), new Scope('System registers', Ref.SYSREGS, true)];
-    if (this.m?.host) scopes.push(new Scope('Virtual EL2 (guest hypervisor)', Ref.VIRTUAL, true));
+    if (this.m?.host) scopes.push(new Scope('Virtual EL2 (guest hypervisor)', Ref.VIRTUAL, true), new Scope('Shadow stage-2 MMUs', Ref.SHADOW, true));
+    scopes.push(new Scope(this.m?.host ? 'Last ESR_EL2 (virtual EL2), decoded' : 'Last ESR_EL2, decoded', Ref.ESR, true));
     if (this.lastEvent) scopes.push(new Scope('Last event', Ref.EVENT, false));
     response.body = { scopes };
     this.sendResponse(response);
   }
 
-  private sysregVariables(file: { lo: Int32Array; hi: Int32Array }): DebugProtocol.Variable[] {
-    return SYSREGS.map((name) => ({ name, value: '0x' + hex64(file.lo[SLOTS[name]!]!, file.hi[SLOTS[name]!]!), variablesReference: 0, evaluateName: name }));
+  private sysregVariables(file: { lo: Int32Array; hi: Int32Array }, virtual: boolean): DebugProtocol.Variable[] {
+    return SYSREGS.map((name) => ({
+      name,
+      value: '0x' + hex64(file.lo[SLOTS[name]!]!, file.hi[SLOTS[name]!]!),
+      variablesReference: (virtual ? Ref.VIRTUAL_FIELDS : Ref.FIELDS) + SLOTS[name]!,
+      evaluateName: virtual ? `v.${name}` : name,
+    }));
+  }
+
+  private fieldVariables(file: { lo: Int32Array; hi: Int32Array }, slot: number, virtual: boolean): DebugProtocol.Variable[] {
+    const name = SR[slot]!;
+    const v = big(file, slot);
+    return fieldsOf(name).map((f) => ({
+      name: `${f.name} [${f.msb === f.lsb ? f.msb : `${f.msb}:${f.lsb}`}]`,
+      value: '0x' + ((v >> BigInt(f.lsb)) & ((1n << BigInt(f.msb - f.lsb + 1)) - 1n)).toString(16),
+      variablesReference: 0,
+      evaluateName: `${virtual ? 'v.' : ''}${name}.${f.name}`,
+    }));
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
@@ -609,10 +703,29 @@ export class NvlabSession extends DebugSession {
           ].map(([name, value]) => ({ name: name!, value: value!, variablesReference: 0 }));
           break;
         case Ref.SYSREGS:
-          vars = this.sysregVariables(cpu.sr);
+          vars = this.sysregVariables(cpu.sr, false);
           break;
         case Ref.VIRTUAL:
-          if (m.host) vars = this.sysregVariables(m.host.vpe.regs);
+          if (m.host) vars = this.sysregVariables(m.host.vpe.regs, true);
+          break;
+        case Ref.SHADOW:
+          if (m.host) {
+            vars = m.host.pool.contexts.map((c) => ({
+              name: `context ${c.index}${m.host!.current === c ? ' (loaded)' : ''}`,
+              value: c.valid ? `VMID ${c.vmid}${c.byVmid ? ' (stage 2 off)' : `, VTTBR 0x${hex64(c.vttbrLo, c.vttbrHi)}, VTCR 0x${(c.vtcr >>> 0).toString(16)}`}, refs ${c.refs}, ${c.tables.leaves} mapping${c.tables.leaves === 1 ? '' : 's'}, physical VMID ${c.physVmid}` : `free (physical VMID ${c.physVmid})`,
+              variablesReference: 0,
+            }));
+          }
+          break;
+        case Ref.ESR: {
+          const file = m.host ? m.host.vpe.regs : cpu.sr;
+          const d = decodeEsr(big(file, SR.ESR_EL2), { sysregName: sysregNameForKey });
+          vars = [{ name: 'summary', value: d.summary, variablesReference: 0 }, ...d.fields.filter((f) => f.name !== 'RES0').map((f) => ({ name: `${f.name} [${f.bits[0] === f.bits[1] ? f.bits[0] : `${f.bits[0]}:${f.bits[1]}`}]`, value: `0x${f.value.toString(16)}${f.meaning ? `: ${f.meaning}` : ''}`, variablesReference: 0 }))];
+          break;
+        }
+        default:
+          if (args.variablesReference >= Ref.VIRTUAL_FIELDS && m.host) vars = this.fieldVariables(m.host.vpe.regs, args.variablesReference - Ref.VIRTUAL_FIELDS, true);
+          else if (args.variablesReference >= Ref.FIELDS) vars = this.fieldVariables(cpu.sr, args.variablesReference - Ref.FIELDS, false);
           break;
         case Ref.EVENT:
           if (this.lastEvent) vars = Object.entries(this.lastEvent).map(([name, v]) => ({ name, value: typeof v === 'string' ? v : JSON.stringify(v), variablesReference: 0 }));
@@ -665,6 +778,66 @@ export class NvlabSession extends DebugSession {
     } catch (e) {
       this.sendErrorResponse(response, 2001, (e as Error).message);
     }
+  }
+
+  /** Sets x0-x30, sp, pc, a system register (with its write masks) or one of its fields. */
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const m = this.m;
+    let value: bigint;
+    try {
+      if (!/^\s*(0x[0-9a-fA-F]+|\d+)\s*$/.test(args.value)) throw new Error(`'${args.value}' is not a number (decimal or 0x...)`);
+      value = BigInt(args.value.trim());
+      if (value < 0n || value >= 1n << 64n) throw new Error(`${args.value} does not fit in 64 bits`);
+      if (!m) throw new Error('nothing is running');
+    } catch (e) {
+      this.sendErrorResponse(response, 2003, (e as Error).message);
+      return;
+    }
+    const cpu = m.cpu;
+    const lo = Number(value & 0xffffffffn) | 0;
+    const hi = Number(value >> 32n) | 0;
+    const ref = args.variablesReference;
+    const name = args.name.replace(/\s*\[.*$/, '');
+    let shown = '';
+    if (ref === Ref.REGISTERS) {
+      const x = /^x(\d+)$/.exec(name);
+      if (x && Number(x[1]) < 31) {
+        cpu.xlo[Number(x[1])] = lo;
+        cpu.xhi[Number(x[1])] = hi;
+      } else if (name === 'sp') {
+        cpu.xlo[SP] = lo;
+        cpu.xhi[SP] = hi;
+      } else if (name === 'pc') {
+        if (lo & 3) return this.sendErrorResponse(response, 2004, 'the PC must be a multiple of 4');
+        cpu.pcLo = lo;
+        cpu.pcHi = hi;
+      } else return this.sendErrorResponse(response, 2004, `cannot set ${args.name}`);
+      shown = '0x' + hex64(lo, hi);
+    } else if (ref === Ref.SYSREGS || ref === Ref.VIRTUAL || ref >= Ref.FIELDS) {
+      const virtual = ref === Ref.VIRTUAL || ref >= Ref.VIRTUAL_FIELDS;
+      const pe = virtual ? m.host?.vpe.pe : cpu;
+      if (!pe) return this.sendErrorResponse(response, 2004, 'no virtual EL2 in direct mode');
+      const slot = ref >= Ref.FIELDS ? ref - (virtual ? Ref.VIRTUAL_FIELDS : Ref.FIELDS) : SLOTS[name];
+      if (slot === undefined) return this.sendErrorResponse(response, 2004, `cannot set ${args.name}`);
+      let v = value;
+      if (ref >= Ref.FIELDS) {
+        const f = fieldsOf(SR[slot]!).find((x) => x.name === name);
+        if (!f) return this.sendErrorResponse(response, 2004, `${SR[slot]} has no field ${name}`);
+        const width = BigInt(f.msb - f.lsb + 1);
+        if (value >= 1n << width) return this.sendErrorResponse(response, 2004, `${name} is ${width} bits wide`);
+        const mask = ((1n << width) - 1n) << BigInt(f.lsb);
+        v = (big(pe.sr, slot) & ~mask) | (value << BigInt(f.lsb));
+      }
+      // As an MSR would write it: RES0 bits stay 0, RES1 bits 1.
+      const w = pe.srMask;
+      pe.sr.lo[slot] = (Number(v & 0xffffffffn) & w.keepLo[slot]!) | w.setLo[slot]!;
+      pe.sr.hi[slot] = (Number(v >> 32n) & w.keepHi[slot]!) | w.setHi[slot]!;
+      pe.contextChanged();
+      cpu.contextChanged();
+      shown = ref >= Ref.FIELDS ? '0x' + value.toString(16) : '0x' + hex64(pe.sr.lo[slot]!, pe.sr.hi[slot]!);
+    } else return this.sendErrorResponse(response, 2004, `${args.name} cannot be set here`);
+    response.body = { value: shown };
+    this.sendResponse(response);
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {

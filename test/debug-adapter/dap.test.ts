@@ -64,11 +64,20 @@ describe('a nested debug session on mini-hyp', () => {
     // The stop is at the guest hypervisor's vector, where the injected exception went.
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect(frames[0]!.name).toBe('vectors+0x400 [vEL2 (guest hypervisor)]');
-    const scopes = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes.map((s) => s.name);
-    expect(scopes).toEqual(['Registers', 'PSTATE', 'System registers', 'Virtual EL2 (guest hypervisor)', 'Last event']);
-    const vref = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes[3]!.variablesReference;
-    const vregs = (await dc.variablesRequest({ variablesReference: vref })).body.variables;
-    expect(vregs.find((v) => v.name === 'ESR_EL2')!.value).toBe('0x0000000062300029'); // EC 0x18, IL, Op0 3, CRm 4, Rt 1, read
+    const allScopes = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes;
+    expect(allScopes.map((s) => s.name)).toEqual(['Registers', 'PSTATE', 'System registers', 'Virtual EL2 (guest hypervisor)', 'Shadow stage-2 MMUs', 'Last ESR_EL2 (virtual EL2), decoded', 'Last event']);
+    const scope = (name: string): number => allScopes.find((s) => s.name.startsWith(name))!.variablesReference;
+    const vregs = (await dc.variablesRequest({ variablesReference: scope('Virtual EL2') })).body.variables;
+    const esr = vregs.find((v) => v.name === 'ESR_EL2')!;
+    expect(esr.value).toBe('0x0000000062300029'); // EC 0x18, IL, Op0 3, CRm 4, Rt 1, read
+    // Every register opens into its fields.
+    const esrFields = (await dc.variablesRequest({ variablesReference: esr.variablesReference })).body.variables;
+    expect(esrFields.find((f) => f.name.startsWith('EC '))).toMatchObject({ name: 'EC [31:26]', value: '0x18' });
+    const decoded = (await dc.variablesRequest({ variablesReference: scope('Last ESR_EL2') })).body.variables;
+    expect(decoded[0]!.value).toMatch(/^EC 0x18 .*MRS X1, ID_AA64PFR0_EL1/);
+    const shadows = (await dc.variablesRequest({ variablesReference: scope('Shadow stage-2') })).body.variables;
+    expect(shadows.map((v) => v.name)).toEqual(['context 0', 'context 1']);
+    expect(shadows[0]!.value).toMatch(/^VMID 1, VTTBR 0x0001\w+, VTCR 0x80003560, refs 0, \d+ mappings?, physical VMID 2$/);
     expect((await dc.evaluateRequest({ expression: 'v.HCR_EL2.TID3' })).body.result).toBe('0x1');
     expect((await dc.evaluateRequest({ expression: 'v.ESR_EL2.EC' })).body.result).toBe('0x18');
     await expect(dc.evaluateRequest({ expression: 'NOT_A_REGISTER' })).rejects.toThrow(/not a register/);
@@ -147,6 +156,43 @@ describe('source lines (DWARF)', () => {
     await launch({ program: ALU_LOOP, mode: 'direct' });
     const set = await dc.setBreakpointsRequest({ source: { path: join(ROOT, 'bench/guests/alu-loop.S') }, breakpoints: [{ line: 9 }] });
     expect(set.body.breakpoints[0]!.message).toMatch(/no DWARF line information \(assemble with -g\)/);
+  });
+});
+
+describe('editing state, logpoints, step out, restart', () => {
+  it('sets registers and fields, logs at a logpoint without stopping, steps out, restarts', async () => {
+    const SRC = join(ROOT, 'examples/mini-hyp/mini-hyp.S');
+    const lines = readFileSync(SRC, 'utf8').split('\n');
+    const at = (text: string): number => lines.findIndex((l) => l.startsWith(text)) + 1;
+    await launch({ program: MINI_HYP, mode: 'direct', stopOnEntry: true });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    const scopes = (await dc.scopesRequest({ frameId: 1 })).body.scopes;
+    const regs = scopes.find((s) => s.name === 'Registers')!.variablesReference;
+    expect((await dc.setVariableRequest({ variablesReference: regs, name: 'x5', value: '0x1234' })).body.value).toBe('0x0000000000001234');
+    expect((await dc.evaluateRequest({ expression: 'x5' })).body.result).toBe('0x0000000000001234');
+    await expect(dc.setVariableRequest({ variablesReference: regs, name: 'x5', value: 'lots' })).rejects.toThrow(/not a number/);
+    const sys = scopes.find((s) => s.name === 'System registers')!.variablesReference;
+    const hcr = (await dc.variablesRequest({ variablesReference: sys })).body.variables.find((v) => v.name === 'HCR_EL2')!;
+    await dc.setVariableRequest({ variablesReference: hcr.variablesReference, name: 'TID3 [18]', value: '1' });
+    expect((await dc.evaluateRequest({ expression: 'HCR_EL2.TID3' })).body.result).toBe('0x1');
+    await dc.setVariableRequest({ variablesReference: hcr.variablesReference, name: 'TID3 [18]', value: '0' });
+    // A logpoint in hc_hello prints the guest's id and does not stop; a breakpoint in puts does.
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [{ line: at('hc_hello:') + 1, logMessage: 'hello from VMID {VTTBR_EL2.VMID}' }] });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'puts' }] });
+    const stop = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(stop.body.description).toBe('Breakpoint at puts');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const back = await stoppedAfter(() => dc.stepOutRequest({ threadId: 1 }));
+    expect(back.body.description).toMatch(/^Returned to /);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_done' }] });
+    await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(out.join('')).toContain('hello from VMID 0x1\n');
+    // Restart: the image again from its entry point.
+    const again = await stoppedAfter(() => dc.customRequest('restart', {}));
+    expect(again.body.reason).toBe('entry');
+    expect((await dc.evaluateRequest({ expression: 'pc' })).body.result).toBe('0x0000000040080000');
   });
 });
 
