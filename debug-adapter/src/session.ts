@@ -135,6 +135,10 @@ export class NvlabSession extends DebugSession {
   private stopDescription = '';
   private trace: WriteStream | null = null;
   private uart: number[] = [];
+  /** Register edits the user made, by instruction count, for replays. */
+  private readonly edits: { icount: number; ref: number; name: string; value: bigint }[] = [];
+  /** A replay runs: events, watches and output are not the user's. */
+  private replaying = false;
   /** What a 'requested' stop is: an exception filter's or a data breakpoint's. */
   private requestedKind: StopKind = 'exception';
 
@@ -160,6 +164,7 @@ export class NvlabSession extends DebugSession {
       supportsLogPoints: true,
       supportsRestartRequest: true,
       supportsSetVariable: true,
+      supportsStepBack: true,
       exceptionBreakpointFilters: FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, supportsCondition: f.supportsCondition, conditionDescription: f.conditionDescription, default: false })),
     };
     this.sendResponse(response);
@@ -182,8 +187,12 @@ export class NvlabSession extends DebugSession {
       m = new VirtMachine(
         { mode: s.mode, nv2: s.nv2, checkTlb: s.staleTlbCheck, ...(s.traps ? { traps: s.traps } : {}), ...(s.memory !== undefined ? { memory: s.memory } : {}) },
         {
-          uart: (b) => this.uart.push(b),
-          stdout: (bytes) => this.uart.push(...bytes),
+          uart: (b) => {
+            if (!this.replaying) this.uart.push(b);
+          },
+          stdout: (bytes) => {
+            if (!this.replaying) this.uart.push(...bytes);
+          },
           stderr: (bytes) => this.sendEvent(new OutputEvent(Buffer.from(bytes).toString('utf8'), 'stderr')),
         },
       );
@@ -208,6 +217,7 @@ export class NvlabSession extends DebugSession {
   }
 
   private onEvent(e: NvEvent): void {
+    if (this.replaying) return;
     this.trace?.write(JSON.stringify(e) + '\n');
     const f = this.filters.matches(e);
     if (f) {
@@ -282,6 +292,7 @@ export class NvlabSession extends DebugSession {
     if (pe) {
       pe.watchWrites(slots);
       pe.watchHook = (slot) => {
+        if (this.replaying) return;
         const name = SR[slot] ?? `slot ${slot}`;
         this.stopDescription = `${name} written: 0x${hex64(pe.sr.lo[slot]!, pe.sr.hi[slot]!)}`;
         this.requestedKind = 'data breakpoint';
@@ -595,6 +606,9 @@ export class NvlabSession extends DebugSession {
     this.finished = false;
     this.lastEvent = null;
     this.m.load(s.image);
+    // A new timeline: the instruction count starts again, and earlier edits are not replayed.
+    this.m.cpu.icount = 0;
+    this.edits.length = 0;
     this.sendResponse(response);
     if (s.stopOnEntry) this.stopped('entry', 'Restarted: stopped at the entry point');
     else this.resume();
@@ -780,25 +794,15 @@ export class NvlabSession extends DebugSession {
     }
   }
 
-  /** Sets x0-x30, sp, pc, a system register (with its write masks) or one of its fields. */
-  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    const m = this.m;
-    let value: bigint;
-    try {
-      if (!/^\s*(0x[0-9a-fA-F]+|\d+)\s*$/.test(args.value)) throw new Error(`'${args.value}' is not a number (decimal or 0x...)`);
-      value = BigInt(args.value.trim());
-      if (value < 0n || value >= 1n << 64n) throw new Error(`${args.value} does not fit in 64 bits`);
-      if (!m) throw new Error('nothing is running');
-    } catch (e) {
-      this.sendErrorResponse(response, 2003, (e as Error).message);
-      return;
-    }
+  /**
+   * Writes x0-x30, sp, pc, a system register (with its write masks) or one
+   * of its fields; returns what to show. Throws with the reason it cannot.
+   */
+  private applyEdit(ref: number, name: string, value: bigint): string {
+    const m = this.m!;
     const cpu = m.cpu;
     const lo = Number(value & 0xffffffffn) | 0;
     const hi = Number(value >> 32n) | 0;
-    const ref = args.variablesReference;
-    const name = args.name.replace(/\s*\[.*$/, '');
-    let shown = '';
     if (ref === Ref.REGISTERS) {
       const x = /^x(\d+)$/.exec(name);
       if (x && Number(x[1]) < 31) {
@@ -808,23 +812,25 @@ export class NvlabSession extends DebugSession {
         cpu.xlo[SP] = lo;
         cpu.xhi[SP] = hi;
       } else if (name === 'pc') {
-        if (lo & 3) return this.sendErrorResponse(response, 2004, 'the PC must be a multiple of 4');
+        if (lo & 3) throw new Error('the PC must be a multiple of 4');
         cpu.pcLo = lo;
         cpu.pcHi = hi;
-      } else return this.sendErrorResponse(response, 2004, `cannot set ${args.name}`);
-      shown = '0x' + hex64(lo, hi);
-    } else if (ref === Ref.SYSREGS || ref === Ref.VIRTUAL || ref >= Ref.FIELDS) {
+        cpu.contextChanged();
+      } else throw new Error(`cannot set ${name}`);
+      return '0x' + hex64(lo, hi);
+    }
+    if (ref === Ref.SYSREGS || ref === Ref.VIRTUAL || ref >= Ref.FIELDS) {
       const virtual = ref === Ref.VIRTUAL || ref >= Ref.VIRTUAL_FIELDS;
       const pe = virtual ? m.host?.vpe.pe : cpu;
-      if (!pe) return this.sendErrorResponse(response, 2004, 'no virtual EL2 in direct mode');
+      if (!pe) throw new Error('no virtual EL2 in direct mode');
       const slot = ref >= Ref.FIELDS ? ref - (virtual ? Ref.VIRTUAL_FIELDS : Ref.FIELDS) : SLOTS[name];
-      if (slot === undefined) return this.sendErrorResponse(response, 2004, `cannot set ${args.name}`);
+      if (slot === undefined) throw new Error(`cannot set ${name}`);
       let v = value;
       if (ref >= Ref.FIELDS) {
         const f = fieldsOf(SR[slot]!).find((x) => x.name === name);
-        if (!f) return this.sendErrorResponse(response, 2004, `${SR[slot]} has no field ${name}`);
+        if (!f) throw new Error(`${SR[slot]} has no field ${name}`);
         const width = BigInt(f.msb - f.lsb + 1);
-        if (value >= 1n << width) return this.sendErrorResponse(response, 2004, `${name} is ${width} bits wide`);
+        if (value >= 1n << width) throw new Error(`${name} is ${width} bits wide`);
         const mask = ((1n << width) - 1n) << BigInt(f.lsb);
         v = (big(pe.sr, slot) & ~mask) | (value << BigInt(f.lsb));
       }
@@ -834,10 +840,97 @@ export class NvlabSession extends DebugSession {
       pe.sr.hi[slot] = (Number(v >> 32n) & w.keepHi[slot]!) | w.setHi[slot]!;
       pe.contextChanged();
       cpu.contextChanged();
-      shown = ref >= Ref.FIELDS ? '0x' + value.toString(16) : '0x' + hex64(pe.sr.lo[slot]!, pe.sr.hi[slot]!);
-    } else return this.sendErrorResponse(response, 2004, `${args.name} cannot be set here`);
-    response.body = { value: shown };
+      return ref >= Ref.FIELDS ? '0x' + value.toString(16) : '0x' + hex64(pe.sr.lo[slot]!, pe.sr.hi[slot]!);
+    }
+    throw new Error(`${name} cannot be set here`);
+  }
+
+  /** Sets a register or field; the edit is recorded so that replays (step back) repeat it. */
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      if (!/^\s*(0x[0-9a-fA-F]+|\d+)\s*$/.test(args.value)) throw new Error(`'${args.value}' is not a number (decimal or 0x...)`);
+      const value = BigInt(args.value.trim());
+      if (value < 0n || value >= 1n << 64n) throw new Error(`${args.value} does not fit in 64 bits`);
+      if (!this.m) throw new Error('nothing is running');
+      const name = args.name.replace(/\s*\[.*$/, '');
+      const shown = this.applyEdit(args.variablesReference, name, value);
+      this.edits.push({ icount: this.m.cpu.icount, ref: args.variablesReference, name, value });
+      response.body = { value: shown };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 2003, (e as Error).message);
+    }
+  }
+
+  // ---- reverse execution: deterministic replay from the start --------------------------------
+
+  /**
+   * Resets the machine and runs it again to instruction `target`, repeating
+   * the user's edits where they were made. The machine is deterministic, so
+   * this is the state it had then; memory stays bounded (no snapshots).
+   * `onBreakpoint` sees every breakpoint hit on the way (breakpoints are
+   * armed only when it is given).
+   */
+  private replay(target: number, onBreakpoint?: (icount: number) => void): void {
+    const m = this.m!;
+    const cpu = m.cpu;
+    this.replaying = true;
+    const saved = cpu.breakpoints;
+    cpu.breakpoints = onBreakpoint ? saved : null;
+    try {
+      m.load(this.settings!.image);
+      // The instruction count is the timeline: a replay starts it again from 0, as the launch did.
+      cpu.icount = 0;
+      const edits = this.edits.filter((e) => e.icount <= target);
+      const runTo = (n: number): void => {
+        while (cpu.icount < n) {
+          const r = m.run(n - cpu.icount);
+          if (r.kind === 'breakpoint') {
+            onBreakpoint?.(cpu.icount);
+            this.bps.skipLo = cpu.pcLo;
+            this.bps.skipHi = cpu.pcHi;
+            continue;
+          }
+          if (r.kind !== 'limit' && r.kind !== 'requested') break;
+        }
+      };
+      for (const e of edits) {
+        runTo(e.icount);
+        this.applyEdit(e.ref, e.name, e.value);
+      }
+      runTo(target);
+    } finally {
+      cpu.breakpoints = saved;
+      this.replaying = false;
+      this.uart = [];
+      this.finished = false;
+    }
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
     this.sendResponse(response);
+    if (!this.m) return;
+    const now = this.m.cpu.icount;
+    if (now === 0) return this.stopped('entry', 'At the entry point: nothing before it');
+    this.replay(now - 1);
+    this.stopped('step', `Stepped back to instruction ${now - 1}`);
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    if (!this.m) return;
+    const now = this.m.cpu.icount;
+    let last = -1;
+    this.replay(now, (icount) => {
+      if (icount < now) last = icount;
+    });
+    if (last < 0) {
+      this.replay(0);
+      return this.stopped('entry', 'Ran back to the entry point: no breakpoint before');
+    }
+    this.replay(last);
+    const pc = this.m.cpu.pcHi * 2 ** 32 + (this.m.cpu.pcLo >>> 0);
+    this.stopped('breakpoint', `Breakpoint at ${this.symbolize(pc)} (running backwards)`);
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {

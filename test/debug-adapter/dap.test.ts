@@ -196,6 +196,38 @@ describe('editing state, logpoints, step out, restart', () => {
   });
 });
 
+describe('reverse execution', () => {
+  it('steps back and continues backwards to identical states, edits included', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested' });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_print' }] });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    const snapshot = async (): Promise<string[]> => {
+      const scopes = (await dc.scopesRequest({ frameId: 1 })).body.scopes;
+      const out: string[] = [];
+      for (const name of ['Registers', 'PSTATE', 'System registers', 'Virtual EL2 (guest hypervisor)']) {
+        const ref = scopes.find((x) => x.name === name)!.variablesReference;
+        for (const v of (await dc.variablesRequest({ variablesReference: ref })).body.variables) out.push(`${name}.${v.name}=${v.value}`);
+      }
+      return out;
+    };
+    const regs = (await dc.scopesRequest({ frameId: 1 })).body.scopes.find((x) => x.name === 'Registers')!.variablesReference;
+    await dc.setVariableRequest({ variablesReference: regs, name: 'x7', value: '0xabc' });
+    const first = await snapshot();
+    await stoppedAfter(() => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+    const after = await snapshot();
+    expect(after).not.toEqual(first);
+    const back = await stoppedAfter(() => dc.stepBackRequest({ threadId: 1 }));
+    expect(back.body.reason).toBe('step');
+    expect(await snapshot()).toEqual(first);
+    // On to the next hc_print, then backwards to this one.
+    await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(await snapshot()).not.toEqual(first);
+    const rev = await stoppedAfter(() => dc.reverseContinueRequest({ threadId: 1 }));
+    expect(rev.body.description).toBe('Breakpoint at hc_print (running backwards)');
+    expect(await snapshot()).toEqual(first);
+  });
+});
+
 describe('conditional breakpoints', () => {
   it('stop only where the condition holds, from the hit count on, and refuse what they cannot read', async () => {
     await launch({ program: MINI_HYP, mode: 'direct' });
