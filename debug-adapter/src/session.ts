@@ -9,6 +9,7 @@ import { type WriteStream, createWriteStream } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import {
   DebugSession,
+  Event,
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
@@ -34,6 +35,9 @@ import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
 import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
 
 const THREAD = 1;
+/** Event kinds the client's views show; at most VIEW_BATCH_MAX per slice are sent (the rest counted). */
+const VIEW_EVENTS: ReadonlySet<string> = new Set(['trap', 'forward', 'local', 'inject', 'mmu-switch', 's2-fault', 'tlbi', 'stale-tlb']);
+const VIEW_BATCH_MAX = 2000;
 
 type Condition = (value: (expr: string) => bigint) => boolean;
 
@@ -135,6 +139,9 @@ export class NvlabSession extends DebugSession {
   private stopDescription = '';
   private trace: WriteStream | null = null;
   private uart: number[] = [];
+  /** Events for the client's views (trap log, shadow MMUs), sent in batches. */
+  private viewBatch: NvEvent[] = [];
+  private viewDropped = 0;
   /** Register edits the user made, by instruction count, for replays. */
   private readonly edits: { icount: number; ref: number; name: string; value: bigint }[] = [];
   /** A replay runs: events, watches and output are not the user's. */
@@ -219,6 +226,10 @@ export class NvlabSession extends DebugSession {
   private onEvent(e: NvEvent): void {
     if (this.replaying) return;
     this.trace?.write(JSON.stringify(e) + '\n');
+    if (VIEW_EVENTS.has(e.type)) {
+      if (this.viewBatch.length < VIEW_BATCH_MAX) this.viewBatch.push(e);
+      else this.viewDropped++;
+    }
     const f = this.filters.matches(e);
     if (f) {
       this.lastEvent = e;
@@ -409,7 +420,16 @@ export class NvlabSession extends DebugSession {
 
   // ---- running -----------------------------------------------------------------------------
 
+  /** The views' events of the last slice, as one custom `nvlabEvents` event. */
+  private flushViewEvents(): void {
+    if (this.viewBatch.length === 0 && this.viewDropped === 0) return;
+    this.sendEvent(new Event('nvlabEvents', { events: this.viewBatch, dropped: this.viewDropped }));
+    this.viewBatch = [];
+    this.viewDropped = 0;
+  }
+
   private flushOutput(): void {
+    this.flushViewEvents();
     if (this.uart.length === 0) return;
     this.sendEvent(new OutputEvent(Buffer.from(this.uart).toString('latin1'), 'stdout'));
     this.uart = [];

@@ -196,6 +196,18 @@ describe('editing state, logpoints, step out, restart', () => {
   });
 });
 
+describe('events for the views', () => {
+  it('sends the trap log and MMU events in batches while the guest runs', async () => {
+    const got: { type: string; entry?: string }[] = [];
+    dc.on('nvlabEvents', (e: DebugProtocol.Event) => got.push(...(e.body as { events: { type: string; entry?: string }[] }).events));
+    await launch({ program: MINI_HYP, mode: 'nested' });
+    await Promise.all([dc.waitForEvent('terminated', 20_000), dc.configurationDoneRequest()]);
+    expect(got.filter((e) => e.type === 'forward' && e.entry?.startsWith('default.traps:')).length).toBe(6);
+    expect(got.filter((e) => e.type === 'mmu-switch').length).toBeGreaterThan(10);
+    expect(got.some((e) => e.type === 's2-fault')).toBe(true);
+  });
+});
+
 describe('reverse execution', () => {
   it('steps back and continues backwards to identical states, edits included', async () => {
     await launch({ program: MINI_HYP, mode: 'nested' });
