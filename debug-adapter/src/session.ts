@@ -23,7 +23,8 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { SR } from '../../emulator/arch/generated/sysreg-rules.js';
 import { findSysreg, sysregFields, sysregNameForKey } from '../../emulator/arch/sysreg-db.js';
-import { decodeEsr } from '../../emulator/arch/esr-decode.js';
+import { decodeEsr, faultStatus } from '../../emulator/arch/esr-decode.js';
+import { Access } from '../../emulator/mmu/permissions.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
 import { peekVirtual } from '../../emulator/cpu/memory-access.js';
 import { SP } from '../../emulator/cpu/regs.js';
@@ -786,6 +787,8 @@ export class NvlabSession extends DebugSession {
       for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[i]!);
       return '0x' + v.toString(16).padStart(bytes * 2, '0');
     }
+    const at = /^at\s+s(1|12)e([012])([rw])\s+(0x[0-9a-fA-F]+|\d+)$/i.exec(e);
+    if (at) return this.translate(at[1] === '12', Number(at[2]), at[3]!.toLowerCase() === 'w', BigInt(at[4]!));
     const xr = /^[xX](\d+)$/.exec(e);
     if (xr && Number(xr[1]) < 31) return '0x' + hex64(cpu.xlo[Number(xr[1])]!, cpu.xhi[Number(xr[1])]!);
     if (/^pc$/i.test(e)) return '0x' + hex64(cpu.pcLo, cpu.pcHi);
@@ -795,7 +798,7 @@ export class NvlabSession extends DebugSession {
     if (!file) throw new Error('the virtual EL2 registers exist in nested mode only');
     const [regName, field] = e.replace(/^v\./i, '').toUpperCase().split('.');
     const slot = SLOTS[regName!];
-    if (slot === undefined) throw new Error(`cannot evaluate '${expr}': not a register (x0-x30, pc, a system register name, REG.FIELD, v.REG for the virtual EL2) or *(u64*)ADDRESS`);
+    if (slot === undefined) throw new Error(`cannot evaluate '${expr}': not a register (x0-x30, pc, a system register name, REG.FIELD, v.REG for the virtual EL2), *(u64*)ADDRESS or at s1e2r|s12e1r|... ADDRESS`);
     const value = (BigInt(file.hi[slot]! >>> 0) << 32n) | BigInt(file.lo[slot]! >>> 0);
     if (!field) return '0x' + value.toString(16).padStart(16, '0');
     const reg = findSysreg(regName!);
@@ -803,6 +806,25 @@ export class NvlabSession extends DebugSession {
     if (!f) throw new Error(`${regName} has no field ${field}`);
     const width = BigInt(f.msb - f.lsb + 1);
     return '0x' + ((value >> BigInt(f.lsb)) & ((1n << width) - 1n)).toString(16);
+  }
+
+  /**
+   * `at s12e1r 0x8000`: an address translation as the AT instruction would do
+   * it, in the image's view (the virtual EL2's registers in nested mode),
+   * without writing PAR_EL1: the PAR it would produce, decoded.
+   */
+  private translate(stage12: boolean, el: number, write: boolean, va: bigint): string {
+    const pe = this.imagePe()!;
+    if (stage12 && el === 2) throw new Error('there is no AT S12E2: stage 1+2 translations are for EL1 and EL0');
+    const r = pe.mmu.at(Number(va & 0xffffffffn) | 0, Number((va >> 32n) & 0xffffffffn) | 0, stage12, el, write ? Access.WRITE : Access.READ, false, 2);
+    const par = (BigInt(r.hi >>> 0) << 32n) | BigInt(r.lo >>> 0);
+    if (r.abort) return `the translation table walk takes a stage-2 fault (AT would take a Data Abort): PAR 0x${par.toString(16)}`;
+    if (par & 1n) {
+      const fst = Number((par >> 1n) & 0x3fn);
+      return `fault: ${faultStatus(fst, 'data').name}${par & (1n << 9n) ? ', stage 2' : ''}${par & (1n << 8n) ? ' on the stage-1 walk' : ''} (PAR 0x${par.toString(16)})`;
+    }
+    const pa = (par & 0x000ffffffffff000n) | (va & 0xfffn);
+    return `PA 0x${pa.toString(16)} (MAIR attribute 0x${((par >> 56n) & 0xffn).toString(16).padStart(2, '0')}, SH ${(par >> 7n) & 3n}; PAR 0x${par.toString(16)})`;
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

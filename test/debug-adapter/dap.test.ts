@@ -81,6 +81,9 @@ describe('a nested debug session on mini-hyp', () => {
     expect((await dc.evaluateRequest({ expression: 'v.HCR_EL2.TID3' })).body.result).toBe('0x1');
     expect((await dc.evaluateRequest({ expression: 'v.ESR_EL2.EC' })).body.result).toBe('0x18');
     await expect(dc.evaluateRequest({ expression: 'NOT_A_REGISTER' })).rejects.toThrow(/not a register/);
+    // Address translation through the guest hypervisor's stage 2 for its guest 1 (MMU off at EL1).
+    expect((await dc.evaluateRequest({ expression: 'at s12e1r 0x40000000' })).body.result).toMatch(/^PA 0x41000000 /);
+    expect((await dc.evaluateRequest({ expression: 'at s12e1r 0x50000000' })).body.result).toMatch(/^fault: Translation fault, level \d, stage 2/);
     // Two more guests read ID_AA64PFR0_EL1; then without filters the run ends.
     const again = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
     expect(again.body.description).toBe(stop.body.description);
