@@ -17,4 +17,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['emulator/index.ts'], outfile: 'dist/emulator.cjs' }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.cjs' }),
   build({ ...common, entryPoints: ['debug-adapter/src/main.ts'], outfile: 'dist/debug-adapter.cjs' }),
+  // The extension itself; `vscode` is the editor's, not bundled.
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.cjs', external: ['vscode'] }),
 ]);

@@ -975,6 +975,30 @@ export class NvlabSession extends DebugSession {
     this.stopped('breakpoint', `Breakpoint at ${this.symbolize(pc)} (running backwards)`);
   }
 
+  /** Custom requests of the client's views: `nvlabShadowMmus` (the L0 host's shadow stage-2 pool). */
+  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    if (command !== 'nvlabShadowMmus') {
+      this.sendErrorResponse(response, 1014, `unrecognised request '${command}'`);
+      return;
+    }
+    const host = this.m?.host;
+    response.body = {
+      contexts: (host?.pool.contexts ?? []).map((c) => ({
+        index: c.index,
+        valid: c.valid,
+        loaded: host!.current === c,
+        vmid: c.vmid,
+        vttbr: '0x' + hex64(c.vttbrLo, c.vttbrHi),
+        vtcr: '0x' + (c.vtcr >>> 0).toString(16),
+        byVmid: c.byVmid,
+        refs: c.refs,
+        mappings: c.tables.leaves,
+        physVmid: c.physVmid,
+      })),
+    };
+    this.sendResponse(response);
+  }
+
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     const base = Number(args.memoryReference) + (args.offset ?? 0);
     if (!this.m || !Number.isFinite(base) || args.count < 0 || args.count > 1 << 20) {

@@ -1,0 +1,102 @@
+/**
+ * The debug side bar's views: the trap log (every exit, forward and local
+ * decision of the running session, newest first; a forwarded trap opens its
+ * trap-table entry) and the shadow stage-2 MMUs of the L0 host (refreshed at
+ * every stop).
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_TRAPS_TEXT } from '../../emulator/traps/default-table.js';
+
+type LogEvent = Record<string, unknown> & { type: string };
+
+const MAX = 2000;
+
+export class TrapLogView implements vscode.TreeDataProvider<LogEvent> {
+  private events: LogEvent[] = [];
+  private dropped = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  add(batch: { events: Record<string, unknown>[]; dropped: number }): void {
+    for (const e of batch.events) if (e.type === 'trap' || e.type === 'forward' || e.type === 'local' || e.type === 'inject') this.events.push(e as LogEvent);
+    this.dropped += batch.dropped;
+    if (this.events.length > MAX) this.events.splice(0, this.events.length - MAX);
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.events = [];
+    this.dropped = 0;
+    this.changed.fire();
+  }
+
+  getChildren(): LogEvent[] {
+    return [...this.events].reverse();
+  }
+
+  getTreeItem(e: LogEvent): vscode.TreeItem {
+    const what = String(e.what ?? `EC 0x${Number(e.ec ?? 0).toString(16)}`);
+    const item = new vscode.TreeItem(`${e.type === 'forward' ? '→ vEL2' : e.type === 'local' ? '↺ L0' : e.type === 'inject' ? '⇢ inject' : '⤓ exit'}  ${what}`);
+    item.description = [e.via, e.entry, e.pc].filter((x) => x !== undefined).join('  ');
+    item.tooltip = new vscode.MarkdownString('```json\n' + JSON.stringify(e, null, 2) + '\n```');
+    if (typeof e.entry === 'string') item.command = { command: 'nvlab.openTrapEntry', title: 'Open the trap-table entry', arguments: [e.entry] };
+    return item;
+  }
+}
+
+/** Opens `file:line` of a trap-table entry; the built-in table opens as a read-only copy. */
+export async function openTrapEntry(entry: string): Promise<void> {
+  const m = /^(.*):(\d+)$/.exec(entry);
+  if (!m) return;
+  const line = Number(m[2]) - 1;
+  const doc = m[1] === 'default.traps' ? await vscode.workspace.openTextDocument({ content: DEFAULT_TRAPS_TEXT, language: 'nvlab-traps' }) : await vscode.workspace.openTextDocument(vscode.Uri.file(m[1]!));
+  const editor = await vscode.window.showTextDocument(doc, { preview: true });
+  const range = new vscode.Range(line, 0, line, 0);
+  editor.selection = new vscode.Selection(range.start, range.start);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+}
+
+interface MmuContext {
+  index: number;
+  valid: boolean;
+  loaded: boolean;
+  vmid: number;
+  vttbr: string;
+  vtcr: string;
+  byVmid: boolean;
+  refs: number;
+  mappings: number;
+  physVmid: number;
+}
+
+export class ShadowMmuView implements vscode.TreeDataProvider<MmuContext> {
+  private contexts: MmuContext[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  async refresh(session: vscode.DebugSession): Promise<void> {
+    try {
+      const r = (await session.customRequest('nvlabShadowMmus')) as { contexts: MmuContext[] };
+      this.contexts = r.contexts;
+    } catch {
+      this.contexts = [];
+    }
+    this.changed.fire();
+  }
+
+  clear(): void {
+    this.contexts = [];
+    this.changed.fire();
+  }
+
+  getChildren(): MmuContext[] {
+    return this.contexts;
+  }
+
+  getTreeItem(c: MmuContext): vscode.TreeItem {
+    const item = new vscode.TreeItem(`context ${c.index}${c.loaded ? ' (loaded)' : ''}: ${c.valid ? `VMID ${c.vmid}` : 'free'}`);
+    item.description = c.valid ? `${c.byVmid ? 'stage 2 off' : `VTTBR ${c.vttbr}`}  refs ${c.refs}  ${c.mappings} mappings` : `physical VMID ${c.physVmid}`;
+    item.tooltip = `physical VMID ${c.physVmid}${c.valid && !c.byVmid ? `\nVTCR_EL2 ${c.vtcr}` : ''}`;
+    return item;
+  }
+}

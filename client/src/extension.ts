@@ -1,0 +1,65 @@
+/**
+ * The nvlab extension: starts the language server (IPC) from the bundle,
+ * registers the commands, and feeds the debug views (trap log, shadow
+ * stage-2 MMUs) from the debug adapter's custom events. The debug adapter
+ * itself is declared in package.json and started by VS Code.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerCommands } from './commands.js';
+import { ShadowMmuView, TrapLogView } from './debug-views.js';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('nvlab', { log: true });
+  context.subscriptions.push(log);
+  const serverModule = context.asAbsolutePath('dist/server.cjs');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'nvlab-traps' },
+      // Register cards on hover in assembly and C.
+      { scheme: 'file', pattern: '**/*.{S,s,asm}' },
+      { language: 'c' },
+      { language: 'cpp' },
+    ],
+    outputChannel: log,
+    synchronize: { configurationSection: 'nvlab' },
+  };
+  client = new LanguageClient('nvlab', 'nvlab language server', serverOptions, clientOptions);
+  await client.start();
+  log.info('language server started');
+
+  registerCommands(context, log);
+
+  const trapLog = new TrapLogView();
+  const mmus = new ShadowMmuView();
+  context.subscriptions.push(
+    vscode.window.registerTreeDataProvider('nvlab.trapLog', trapLog),
+    vscode.window.registerTreeDataProvider('nvlab.shadowMmus', mmus),
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      if (e.session.type !== 'nvlab') return;
+      if (e.event === 'nvlabEvents') trapLog.add(e.body as { events: Record<string, unknown>[]; dropped: number });
+    }),
+    vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type === 'nvlab') trapLog.clear();
+    }),
+    // After every stop, ask the adapter for the shadow MMUs.
+    vscode.debug.registerDebugAdapterTrackerFactory('nvlab', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
+          if (m.type === 'event' && m.event === 'stopped') void mmus.refresh(session);
+          if (m.type === 'event' && m.event === 'terminated') mmus.clear();
+        },
+      }),
+    }),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
