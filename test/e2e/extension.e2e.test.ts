@@ -1,0 +1,107 @@
+/**
+ * nvlab in a real VS Code (code-server in headless Chromium, the packaged
+ * .vsix installed): a trap table's diagnostics in the Problems panel, a
+ * register card on hover, field completion, and a nested debug session of
+ * mini-hyp stopping at a forwarded trap with its description and the
+ * decoded state. Screenshots of each step land in test-artifacts/e2e/.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Editor, exampleFiles, openEditor } from './harness.js';
+
+const TABLE = `# An e2e table
+control TID3 forwards reads when HCR_EL2.TID3 == 1
+trap ID_AA64PFR0_EL1 with TID3
+trap ID_AA64PFR9_EL1 with TID3
+`;
+
+const LAUNCH = JSON.stringify({
+  version: '0.2.0',
+  configurations: [{ type: 'nvlab', request: 'launch', name: 'mini-hyp nested', program: '${workspaceFolder}/mini-hyp.elf', mode: 'nested', stopOnEntry: true }],
+});
+
+let ed: Editor;
+
+beforeAll(async () => {
+  ed = await openEditor({ 'table.traps': TABLE, '.vscode/launch.json': LAUNCH, ...exampleFiles() });
+});
+afterAll(async () => {
+  await ed?.close();
+});
+// A failed step leaves a picture of what the editor showed.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await ed?.shot(`FAILED-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+});
+
+async function quickOpen(name: string): Promise<void> {
+  const p = ed.page;
+  await p.keyboard.press('Control+P');
+  await p.keyboard.type(name);
+  await p.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await p.keyboard.press('Enter');
+  await p.locator(`.tab[aria-label^="${name}"]`).first().waitFor({ timeout: 30_000 });
+}
+
+describe('nvlab in VS Code', () => {
+  it('shows the checker diagnostics of a .traps file in the Problems panel', async () => {
+    await quickOpen('table.traps');
+    await ed.page.keyboard.press('Control+Shift+M');
+    const problem = ed.page.locator('.markers-panel .monaco-list-row', { hasText: "unknown register or instruction 'ID_AA64PFR9_EL1'" });
+    await problem.first().waitFor({ timeout: 60_000 });
+    await ed.shot('problems');
+    expect(await problem.count()).toBeGreaterThan(0);
+  });
+
+  it('shows a register card on hover', async () => {
+    const p = ed.page;
+    await p.locator('.view-line span', { hasText: /^HCR_EL2$/ }).first().hover();
+    const hover = p.locator('.monaco-hover', { hasText: 'VNCR_EL2 page offset 0x078' });
+    await hover.first().waitFor({ timeout: 30_000 });
+    await ed.shot('hover-register-card');
+    expect(await hover.first().innerText()).toContain('S3_4_C1_C1_0');
+  });
+
+  it('completes the fields of a register after the dot', async () => {
+    const p = ed.page;
+    await p.keyboard.press('Escape');
+    await p.locator('.view-line', { hasText: 'ID_AA64PFR9_EL1' }).first().click();
+    await p.keyboard.press('End');
+    await p.keyboard.press('Enter');
+    await p.keyboard.type('control TVM forwards writes when HCR_EL2.TI');
+    const suggest = p.locator('.suggest-widget .monaco-list-row', { hasText: 'TID3' });
+    await suggest.first().waitFor({ timeout: 30_000 });
+    await ed.shot('completion-fields');
+    expect(await suggest.count()).toBeGreaterThan(0);
+    await p.keyboard.press('Escape');
+  });
+
+  it('debugs mini-hyp nested: stops at a forwarded trap with its description, shows registers and shadow MMUs', async () => {
+    const p = ed.page;
+    await p.keyboard.press('Control+Shift+D');
+    await p.locator('[aria-label^="Start Debugging"]').first().click();
+    // Stopped on entry; turn the "Forwarded trap" filter on in the Breakpoints view.
+    await p.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
+    const filter = p.locator('.monaco-list-row[aria-label="Forwarded trap"]');
+    await filter.first().waitFor({ timeout: 30_000 });
+    await filter.first().locator('.monaco-checkbox').click();
+    await p.locator('.monaco-list-row[aria-label="Forwarded trap"][aria-checked="true"]').waitFor({ timeout: 10_000 });
+    await ed.shot('debug-entry-filter-on');
+    // The first forwarded trap is the guest's hello HVC; continue to its ID register read.
+    const hvc = p.getByText('Forwarded to vEL2: HVC #0x0 (EC 0x16) by HVC from a guest always goes to the guest hypervisor');
+    const description = p.getByText(/Forwarded to vEL2: MRS x1, ID_AA64PFR0_EL1 \(EC 0x18\) by TID3 at default\.traps:\d+/);
+    await p.locator('.debug-toolbar [aria-label^="Continue"]').first().click();
+    await hvc.first().waitFor({ timeout: 60_000 });
+    await ed.shot('debug-forwarded-hvc');
+    await p.locator('.debug-toolbar [aria-label^="Continue"]').first().click();
+    await description.first().waitFor({ timeout: 60_000 });
+    await ed.shot('debug-forwarded-tid3');
+    // The registers as the guest hypervisor sees them at its vector: x1 still holds its guest's.
+    await p.locator('.monaco-list-row', { hasText: /x0\s*=\s*0x[0-9a-f]{16}/ }).first().waitFor({ timeout: 30_000 });
+    // Open the shadow-MMU view (collapsed at the bottom of the side bar).
+    await p.locator('.pane-header', { hasText: /Shadow Stage-2 MMUs/i }).first().click();
+    const mmus = p.locator('.monaco-list-row', { hasText: /^context 0/ });
+    await mmus.first().waitFor({ timeout: 30_000 });
+    expect(await mmus.first().innerText()).toMatch(/context 0 \(loaded\)?: VMID 1|context 0: VMID 1/);
+    await ed.shot('debug-state-and-mmus');
+    expect(await description.count()).toBeGreaterThan(0);
+  });
+});
