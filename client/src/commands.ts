@@ -94,5 +94,22 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
     void vscode.window.showInformationMessage(`Imported ${r.imported} items from ${uri.fsPath}${r.leftOut ? `; ${r.leftOut} left out (see the nvlab output)` : ''}`);
   });
 
+  const example = (file: string): vscode.Uri => vscode.Uri.joinPath(context.extensionUri, 'examples', 'mini-hyp', file);
+
+  reg('nvlab.openExample', async () => {
+    await vscode.window.showTextDocument(example('mini-hyp.S'));
+  });
+
+  reg('nvlab.debugExample', async () => {
+    await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+      type: 'nvlab',
+      request: 'launch',
+      name: 'mini-hyp (nested)',
+      program: example('mini-hyp.elf').fsPath,
+      mode: 'nested',
+      stopAt: ['forward'],
+    });
+  });
+
   reg('nvlab.openTrapEntry', (entry: unknown) => (typeof entry === 'string' ? openTrapEntry(entry) : undefined));
 }

@@ -9,6 +9,7 @@ import { ElfError, type ElfImage, parseElf } from '../../emulator/platform/elf.j
 import { VIRT } from '../../emulator/platform/virt-machine.js';
 import type { CompiledTraps } from '../../emulator/traps/compiler.js';
 import { loadTrapTable } from '../../emulator/cli/trap-table-file.js';
+import { FILTERS } from './stop-filters.js';
 
 export interface LaunchArguments {
   program?: unknown;
@@ -19,6 +20,7 @@ export interface LaunchArguments {
   trace?: unknown;
   staleTlbCheck?: unknown;
   nv2?: unknown;
+  stopAt?: unknown;
   cwd?: unknown;
 }
 
@@ -34,9 +36,11 @@ export interface LaunchSettings {
   readonly trace?: string;
   readonly staleTlbCheck: boolean;
   readonly nv2: boolean;
+  /** Exception filters on from the start, whatever the Breakpoints view says (the walkthrough's "stop at the first forwarded trap"). */
+  readonly stopAt: readonly string[];
 }
 
-const KNOWN = new Set(['type', 'request', 'name', 'program', 'mode', 'traps', 'memory', 'stopOnEntry', 'trace', 'staleTlbCheck', 'nv2', 'cwd', '__sessionId', '__configurationTarget', 'noDebug', '__restart', 'presentation', 'preLaunchTask', 'postDebugTask', 'internalConsoleOptions', 'debugServer', 'suppressMultipleSessionWarning']);
+const KNOWN = new Set(['type', 'request', 'name', 'program', 'mode', 'traps', 'memory', 'stopOnEntry', 'trace', 'staleTlbCheck', 'nv2', 'stopAt', 'cwd', '__sessionId', '__configurationTarget', 'noDebug', '__restart', 'presentation', 'preLaunchTask', 'postDebugTask', 'internalConsoleOptions', 'debugServer', 'suppressMultipleSessionWarning']);
 
 export function parseMemory(v: unknown): number | string {
   if (typeof v === 'number') return Number.isInteger(v) && v > 0 ? v : `"memory" must be a positive whole number of bytes or a size such as "512M", not ${v}`;
@@ -50,7 +54,7 @@ export function parseMemory(v: unknown): number | string {
 export function checkLaunch(args: LaunchArguments & Record<string, unknown>): LaunchSettings | string {
   const cwd = typeof args.cwd === 'string' ? args.cwd : process.cwd();
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  for (const k of Object.keys(args)) if (!KNOWN.has(k)) return `unknown launch attribute "${k}" (nvlab knows program, mode, traps, memory, stopOnEntry, trace, staleTlbCheck, nv2, cwd)`;
+  for (const k of Object.keys(args)) if (!KNOWN.has(k)) return `unknown launch attribute "${k}" (nvlab knows program, mode, traps, memory, stopOnEntry, trace, staleTlbCheck, nv2, stopAt, cwd)`;
   if (typeof args.program !== 'string' || args.program.trim() === '') return '"program" must name the ELF image to run, for example "${workspaceFolder}/hyp.elf"';
   const program = path(args.program);
   let elf: Uint8Array;
@@ -89,6 +93,10 @@ export function checkLaunch(args: LaunchArguments & Record<string, unknown>): La
   }
   if (args.nv2 !== undefined && mode !== 'nested') return '"nv2" needs "mode": "nested"';
   if (args.trace !== undefined && typeof args.trace !== 'string') return '"trace" must be the path of a file for the event stream (JSON lines)';
+  const filters = new Set(FILTERS.map((f) => f.filter));
+  if (args.stopAt !== undefined && (!Array.isArray(args.stopAt) || args.stopAt.some((f) => typeof f !== 'string' || !filters.has(f)))) {
+    return `"stopAt" must list exception filters: ${[...filters].map((f) => `"${f}"`).join(', ')}`;
+  }
   return {
     program,
     elf,
@@ -100,5 +108,6 @@ export function checkLaunch(args: LaunchArguments & Record<string, unknown>): La
     ...(typeof args.trace === 'string' ? { trace: path(args.trace) } : {}),
     staleTlbCheck: args.staleTlbCheck === true,
     nv2: args.nv2 !== false,
+    stopAt: Array.isArray(args.stopAt) ? (args.stopAt as string[]) : [],
   };
 }

@@ -190,6 +190,7 @@ export class NvlabSession extends DebugSession {
       return;
     }
     this.settings = s;
+    if (s.stopAt.length > 0) this.filters.set(s.stopAt, []);
     let m: VirtMachine;
     try {
       m = new VirtMachine(
@@ -411,7 +412,8 @@ export class NvlabSession extends DebugSession {
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     const options = args.filterOptions ?? [];
     const known = new Set(FILTERS.map((f) => f.filter));
-    const errors = this.filters.set(args.filters.filter((f) => known.has(f)), options.filter((o) => known.has(o.filterId)));
+    const launchOn = (this.settings?.stopAt ?? []).filter((f) => !args.filters.includes(f) && !options.some((o) => o.filterId === f));
+    const errors = this.filters.set([...args.filters.filter((f) => known.has(f)), ...launchOn], options.filter((o) => known.has(o.filterId)));
     const ids = [...args.filters, ...options.map((o) => o.filterId)];
     response.body = {
       breakpoints: ids.map((id) => (!known.has(id) ? { verified: false, message: `unknown filter '${id}'` } : errors.has(id) ? { verified: false, message: errors.get(id)! } : { verified: true })),

@@ -311,3 +311,14 @@ describe('run control', () => {
     expect((await dc.evaluateRequest({ expression: 'pc' })).body.result).toBe('0x0000000040080000');
   });
 });
+
+describe('stopAt in the launch configuration', () => {
+  it('turns filters on from the start, whatever the Breakpoints view sends, and refuses unknown ones', async () => {
+    await dc.initializeRequest();
+    await expect(dc.launch({ program: MINI_HYP, stopAt: ['sometimes'] } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(/"stopAt" must list exception filters/);
+    await launch({ program: MINI_HYP, mode: 'nested', stopAt: ['forward'] });
+    await dc.setExceptionBreakpointsRequest({ filters: [] });
+    const stop = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(stop.body.description).toBe('Forwarded to vEL2: HVC #0x0 (EC 0x16) by HVC from a guest always goes to the guest hypervisor');
+  });
+});

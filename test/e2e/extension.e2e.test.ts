@@ -104,4 +104,18 @@ describe('nvlab in VS Code', () => {
     await ed.shot('debug-state-and-mmus');
     expect(await description.count()).toBeGreaterThan(0);
   });
+
+  it('runs the walkthrough\'s debug step: the bundled example, stopping at the first forwarded trap', async () => {
+    const p = ed.page;
+    await p.locator('.debug-toolbar [aria-label^="Stop"]').first().click();
+    await p.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+    await p.keyboard.press('Control+Shift+P');
+    await p.keyboard.type('nvlab: Debug the example hypervisor nested');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Debug the example hypervisor nested' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    const stop = p.getByText('Forwarded to vEL2: HVC #0x0 (EC 0x16) by HVC from a guest always goes to the guest hypervisor');
+    await stop.first().waitFor({ timeout: 60_000 });
+    await ed.shot('walkthrough-debug-example');
+    expect(await stop.count()).toBeGreaterThan(0);
+  });
 });
