@@ -3,7 +3,7 @@
 // QEMU's start-up time is measured on an image that exits at once and
 // subtracted; both figures use the instruction count nvlab reports (the
 // guests are deterministic loops, so QEMU executes the same instructions).
-// `npm run bench -- traps` (or guests, mmu, nested, lsp, debug) runs the sections named.
+// `npm run bench -- traps` (or guests, mmu, nested, lsp, debug, extension) runs the sections named.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ if (!existsSync(dist)) {
   process.exit(2);
 }
 const { runImage, VirtMachine, parseElf, VIRT, checkTraps, compileTraps } = require(dist);
-const SECTIONS = ['guests', 'mmu', 'traps', 'nested', 'lsp', 'debug'];
+const SECTIONS = ['guests', 'mmu', 'traps', 'nested', 'lsp', 'debug', 'extension'];
 const asked = process.argv.slice(2);
 for (const a of asked) {
   if (!SECTIONS.includes(a)) {
@@ -393,4 +393,33 @@ if (run('debug')) {
   console.log('Debugger');
   console.log(`  ALU loop: ${fmt(none, 1)} MIPS unarmed; breakpoint elsewhere + event listener ${fmt(other, 1)} MIPS (${fmt((100 * other) / none, 0)}%); breakpoint in the loop's page ${fmt(same, 1)} MIPS (${fmt((100 * same) / none, 0)}%)`);
   console.log(`  DAP round trips (mini-hyp, nested): step one instruction p50 ${fmt(p50(steps), 2)} ms; continue to the next breakpoint hit p50 ${fmt(p50(conts), 1)} ms`);
+}
+
+// The extension: bundle sizes, the packaged .vsix if it was built (npm run
+// package), and the language server's cold start (process start to the
+// initialize response, which includes loading the register database).
+if (run('extension')) {
+  const { statSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const rpc = require('vscode-jsonrpc/node');
+  const size = (f) => (existsSync(f) ? `${(statSync(f).size / 1024 / 1024).toFixed(2)} MB` : 'not built');
+  console.log('');
+  console.log('Extension');
+  for (const b of ['client', 'server', 'debug-adapter']) console.log(`  dist/${b}.cjs ${size(join(here, '..', 'dist', `${b}.cjs`))}`);
+  console.log(`  nvlab.vsix ${size(join(here, '..', 'nvlab.vsix'))} (npm run package; goal under 3 MB)`);
+  const starts = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = process.hrtime.bigint();
+    const proc = spawn(process.execPath, [join(here, '..', 'dist', 'server.cjs'), '--stdio'], { stdio: 'pipe' });
+    const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    // The first hover loads the register database: time that too.
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///b.traps', languageId: 'nvlab-traps', version: 1, text: 'trap HCR_EL2 with X\n' } });
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///b.traps' }, position: { line: 0, character: 6 } });
+    starts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    conn.dispose();
+    proc.kill();
+  }
+  console.log(`  language server: start to first hover answered ${fmt(Math.min(...starts), 0)} ms (best of 3)`);
 }
