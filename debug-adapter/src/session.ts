@@ -577,7 +577,7 @@ export class NvlabSession extends DebugSession {
       } else r = m.run(1);
       if (r.kind === 'exit') return this.finish(r.status);
       if (r.kind === 'stopped') return this.finish(125, r.error.message);
-    if (r.kind === 'halted') return this.finish(null, `guest halted: ${r.message}`);
+      if (r.kind === 'halted') return this.finish(null, `guest halted: ${r.message}`);
       if (r.kind === 'requested') return this.stopped(this.requestedKind, r.why);
       const now = lines.lineAt(pcOf());
       if (now && (now.line !== start.line || now.path !== start.path)) return this.stopped('step', `Stepped to line ${now.line}`);
