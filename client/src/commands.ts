@@ -10,6 +10,7 @@ import { DEFAULT_TRAPS_TEXT } from '../../emulator/traps/default-table.js';
 import { formatImportWarning, importKvm } from '../../emulator/traps/import-kvm.js';
 import { registerCard } from '../../server/src/register-card.js';
 import { openTrapEntry } from './debug-views.js';
+import { showWalk } from './walk-view.js';
 
 async function showMarkdown(content: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ content, language: 'markdown' });
@@ -110,6 +111,8 @@ export function registerCommands(context: vscode.ExtensionContext, log: vscode.L
       stopAt: ['forward'],
     });
   });
+
+  reg('nvlab.showWalk', showWalk);
 
   reg('nvlab.openTrapEntry', (entry: unknown) => (typeof entry === 'string' ? openTrapEntry(entry) : undefined));
 }

@@ -25,6 +25,7 @@ import { SR } from '../../emulator/arch/generated/sysreg-rules.js';
 import { findSysreg, sysregFields, sysregNameForKey } from '../../emulator/arch/sysreg-db.js';
 import { decodeEsr, faultStatus } from '../../emulator/arch/esr-decode.js';
 import { Access } from '../../emulator/mmu/permissions.js';
+import { Fault } from '../../emulator/mmu/fault.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
 import { peekVirtual } from '../../emulator/cpu/memory-access.js';
 import { SP } from '../../emulator/cpu/regs.js';
@@ -980,8 +981,53 @@ export class NvlabSession extends DebugSession {
     this.stopped('breakpoint', `Breakpoint at ${this.symbolize(pc)} (running backwards)`);
   }
 
-  /** Custom requests of the client's views: `nvlabShadowMmus` (the L0 host's shadow stage-2 pool). */
-  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+  /**
+   * `nvlabWalk`: a translation table walk of `address` in the image's view
+   * (the regime of `el`, default the current EL; `stage12` adds stage 2),
+   * every descriptor read with its fields, and the result.
+   */
+  private walk(args: { address?: unknown; el?: unknown; stage12?: unknown }): unknown {
+    const pe = this.imagePe();
+    if (!pe) throw new Error('nothing is running');
+    const addr = typeof args.address === 'string' || typeof args.address === 'number' ? BigInt(args.address) : null;
+    if (addr === null || addr < 0n || addr >= 1n << 64n) throw new Error('"address" must be a 64-bit virtual address');
+    const el = typeof args.el === 'number' ? args.el : pe.el;
+    if (el < 0 || el > 2) throw new Error('"el" is 0, 1 or 2');
+    const fault = new Fault();
+    const lo = Number(addr & 0xffffffffn) | 0;
+    const hi = Number(addr >> 32n) | 0;
+    const { entry, steps } = pe.mmu.debugWalk(lo, hi, el, args.stage12 !== false, fault);
+    const hx = (n: number): string => '0x' + n.toString(16);
+    return {
+      address: '0x' + addr.toString(16),
+      el,
+      steps: steps.map((st) => {
+        const type = (st.lo & 1) === 0 ? 'invalid' : st.level < 3 && (st.lo & 2) !== 0 ? 'table' : st.level === 3 && (st.lo & 2) === 0 ? 'reserved' : st.level === 3 ? 'page' : 'block';
+        return {
+          level: st.level,
+          address: hx(st.addr),
+          pa: hx(st.pa),
+          descriptor: '0x' + hex64(st.lo, st.hi),
+          type,
+          output: hx((st.hi & 0xffff) * 2 ** 32 + ((st.lo >>> 12) << 12 >>> 0)),
+          fields: type === 'block' || type === 'page' ? { 'AttrIndx/MemAttr [5:2]': (st.lo >>> 2) & 0xf, 'AP/S2AP [7:6]': (st.lo >>> 6) & 3, 'SH [9:8]': (st.lo >>> 8) & 3, 'AF [10]': (st.lo >>> 10) & 1, 'nG [11]': (st.lo >>> 11) & 1, 'PXN/XN[0] [53]': (st.hi >>> 21) & 1, 'UXN/XN[1] [54]': (st.hi >>> 22) & 1 } : {},
+        };
+      }),
+      result: entry ? { pa: hx(entry.pa + (Number(addr % (1n << BigInt(entry.shift))))), size: 2 ** entry.shift } : { fault: fault.describe() },
+    };
+  }
+
+  /** Custom requests of the client's views: `nvlabShadowMmus` (the L0 host's shadow stage-2 pool), `nvlabWalk`. */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'nvlabWalk') {
+      try {
+        response.body = this.walk(args as { address?: unknown; el?: unknown; stage12?: unknown });
+        this.sendResponse(response);
+      } catch (e) {
+        this.sendErrorResponse(response, 1015, (e as Error).message);
+      }
+      return;
+    }
     if (command !== 'nvlabShadowMmus') {
       this.sendErrorResponse(response, 1014, `unrecognised request '${command}'`);
       return;

@@ -541,6 +541,25 @@ export class Mmu {
   // ---- fresh walks: AT and the stale-TLB checker ----------------------------------------
 
   /**
+   * A fresh translation of (lo, hi) for the regime of `el` with every
+   * descriptor read recorded, stage 1 then stage 2 (the debugger's walk
+   * view). Changes nothing: no TLB entry, no watch.
+   */
+  debugWalk(lo: number, hi: number, el: number, stage12: boolean, fault: Fault): { entry: TlbEntry | undefined; steps: readonly WalkStep[] } {
+    const was = this.checkStale;
+    this.checkStale = true;
+    try {
+      this.probeW1.steps = null;
+      this.probeW2.steps = null;
+      const entry = this.freshTranslation(lo, hi, regimeForEl(this.sr, el), stage12, fault);
+      const steps = entry?.steps ?? [...(this.probeW1.steps ?? []), ...(this.probeW2.steps ?? [])];
+      return { entry, steps };
+    } finally {
+      this.checkStale = was;
+    }
+  }
+
+  /**
    * A translation made from the tables as they are now, using no TLB entry
    * and adding none (AT; the stale-TLB checker). Returns the entry it would
    * cache, or undefined with `fault` set. `stage12`: include stage 2 of the

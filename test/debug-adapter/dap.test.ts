@@ -322,3 +322,25 @@ describe('stopAt in the launch configuration', () => {
     expect(stop.body.description).toBe('Forwarded to vEL2: HVC #0x0 (EC 0x16) by HVC from a guest always goes to the guest hypervisor');
   });
 });
+
+describe('the translation walk view', () => {
+  it('walks a VA level by level in the image\'s regime, with each descriptor decoded, and says where it faults', async () => {
+    const HYP_INIT = join(ROOT, 'examples', 'hyp-init', 'hyp-init.elf');
+    await launch({ program: HYP_INIT, mode: 'direct' });
+    // hyp_main runs at its runtime VA, PA + 0x0000_8000_0000_0000, with the EL2 MMU on.
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x800040081000' }] });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    type Walk = { steps: { level: number; type: string; descriptor: string; fields: Record<string, number> }[]; result: { pa?: string; fault?: string } };
+    const w = (await dc.customRequest('nvlabWalk', { address: '0x800040081000' })).body as Walk;
+    expect(w.steps.map((s) => s.level)).toEqual([0, 1, 2, 3]);
+    expect(w.steps.slice(0, 3).every((s) => s.type === 'table')).toBe(true);
+    expect(w.steps[3]!.type).toBe('page');
+    expect(w.steps[3]!.fields['AF [10]']).toBe(1);
+    expect(w.result).toEqual({ pa: '0x40081000', size: 4096 });
+    // The old identity VA is gone from the runtime table: the walk shows where it stops.
+    const gone = (await dc.customRequest('nvlabWalk', { address: '0x400804a0' })).body as Walk;
+    expect(gone.result.fault).toMatch(/^translation fault, level \d$/);
+    expect(gone.steps[gone.steps.length - 1]!.type).toBe('invalid');
+    await expect(dc.customRequest('nvlabWalk', { address: 'lots' })).rejects.toThrow();
+  });
+});
