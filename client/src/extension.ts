@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands.js';
 import { ShadowMmuView, TrapLogView } from './debug-views.js';
+import { HitCounts } from './hit-counts.js';
 
 let client: LanguageClient | undefined;
 
@@ -38,15 +39,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const trapLog = new TrapLogView();
   const mmus = new ShadowMmuView();
+  // "forwarded N times" above the trap-table entries that forwarded in the debug session.
+  const hits = new HitCounts();
+  const lensesChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(
+    vscode.languages.registerCodeLensProvider(
+      { language: 'nvlab-traps' },
+      {
+        onDidChangeCodeLenses: lensesChanged.event,
+        provideCodeLenses: (doc) => {
+          // The built-in table opened from the trap log is an untitled copy of default.traps.
+          const file = doc.isUntitled ? 'default.traps' : doc.uri.fsPath;
+          return hits.forFile(file).filter(([line]) => line <= doc.lineCount).map(([line, n]) => new vscode.CodeLens(new vscode.Range(line - 1, 0, line - 1, 0), { title: `forwarded ${n} time${n === 1 ? '' : 's'} in the debug session`, command: '' }));
+        },
+      },
+    ),
+  );
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('nvlab.trapLog', trapLog),
     vscode.window.registerTreeDataProvider('nvlab.shadowMmus', mmus),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== 'nvlab') return;
-      if (e.event === 'nvlabEvents') trapLog.add(e.body as { events: Record<string, unknown>[]; dropped: number });
+      if (e.event !== 'nvlabEvents') return;
+      const batch = e.body as { events: Record<string, unknown>[]; dropped: number };
+      trapLog.add(batch);
+      if (hits.add(batch.events)) lensesChanged.fire();
     }),
     vscode.debug.onDidStartDebugSession((s) => {
-      if (s.type === 'nvlab') trapLog.clear();
+      if (s.type !== 'nvlab') return;
+      trapLog.clear();
+      hits.clear();
+      lensesChanged.fire();
     }),
     // After every stop, ask the adapter for the shadow MMUs.
     vscode.debug.registerDebugAdapterTrackerFactory('nvlab', {
