@@ -27,7 +27,8 @@ import { decodeEsr, faultStatus } from '../../emulator/arch/esr-decode.js';
 import { Access } from '../../emulator/mmu/permissions.js';
 import { Fault } from '../../emulator/mmu/fault.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
-import { peekVirtual } from '../../emulator/cpu/memory-access.js';
+import { debugTranslate, peekVirtual, pokeVirtual } from '../../emulator/cpu/memory-access.js';
+import { type MemoryWatch, MemoryWatches, WATCH_READ, WATCH_WRITE } from '../../emulator/cpu/memory-watch.js';
 import { SP } from '../../emulator/cpu/regs.js';
 import { hex64 } from '../../emulator/cpu/u64.js';
 import type { NvEvent } from '../../emulator/events.js';
@@ -89,6 +90,21 @@ const SLICE = 200_000;
 const SYSREGS = ['HCR_EL2', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'VBAR_EL2', 'ESR_EL2', 'ELR_EL2', 'SPSR_EL2', 'FAR_EL2', 'HPFAR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'CPTR_EL2', 'MDCR_EL2', 'CNTHCTL_EL2', 'SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'VBAR_EL1', 'ESR_EL1', 'ELR_EL1', 'SPSR_EL1', 'FAR_EL1'];
 const SLOTS = SR as unknown as Record<string, number>;
 
+/** Every stored system register, by group: the scope shows the common ones first, then these. */
+const SYSREG_GROUPS: readonly { label: string; names: readonly string[] }[] = (() => {
+  const all = Object.keys(SLOTS)
+    .filter((n) => Number.isNaN(Number(n)))
+    .sort();
+  const id = /^(ID_|MIDR_|MPIDR_|REVIDR_|AIDR_|CTR_EL0|DCZID_|CLIDR_|CCSIDR2?_|GMID_|SMIDR_|VPIDR_|VMPIDR_)/;
+  return [
+    { label: 'EL2 registers', names: all.filter((n) => n.endsWith('_EL2')) },
+    { label: 'EL1 registers', names: all.filter((n) => n.endsWith('_EL1') && !id.test(n)) },
+    { label: 'EL0 registers', names: all.filter((n) => n.endsWith('_EL0') && !id.test(n)) },
+    { label: 'Identification registers', names: all.filter((n) => id.test(n)) },
+    { label: 'Special-purpose registers', names: all.filter((n) => !/_EL\d$/.test(n) && !n.startsWith('TRC')) },
+  ];
+})();
+
 const enum Ref {
   REGISTERS = 1,
   PSTATE,
@@ -97,6 +113,9 @@ const enum Ref {
   EVENT,
   SHADOW,
   ESR,
+  TLB,
+  /** + 2 × group (+ 1 for the virtual EL2's): a group of system registers (SYSREG_GROUPS). */
+  GROUPS = 100,
   /** + slot: the fields of a physical system register; VIRTUAL_FIELDS + slot: of a virtual one. */
   FIELDS = 10_000,
   VIRTUAL_FIELDS = 20_000,
@@ -144,8 +163,8 @@ export class NvlabSession extends DebugSession {
   /** Events for the client's views (trap log, shadow MMUs), sent in batches. */
   private viewBatch: NvEvent[] = [];
   private viewDropped = 0;
-  /** Register edits the user made, by instruction count, for replays. */
-  private readonly edits: { icount: number; ref: number; name: string; value: bigint }[] = [];
+  /** Register and memory edits the user made, by instruction count, for replays. */
+  private readonly edits: { icount: number; apply: () => void }[] = [];
   /** A replay runs: events, watches and output are not the user's. */
   private replaying = false;
   /** What a 'requested' stop is: an exception filter's or a data breakpoint's. */
@@ -168,6 +187,8 @@ export class NvlabSession extends DebugSession {
       supportsExceptionFilterOptions: true,
       supportsTerminateRequest: true,
       supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsWriteMemoryRequest: true,
       supportsConditionalBreakpoints: true,
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
@@ -283,21 +304,54 @@ export class NvlabSession extends DebugSession {
     return this.m.host ? this.m.host.vpe.pe : this.m.cpu;
   }
 
+  /**
+   * What `name` asks to watch: a system register by name, or memory as
+   * `*(u64*)VA`, an address with `asAddress` (and `bytes`), or `pa:0x...`.
+   * Virtual addresses are translated now, in the current regime, and the
+   * physical bytes are watched (see emulator/cpu/memory-watch.ts).
+   */
+  private dataTarget(args: DebugProtocol.DataBreakpointInfoArguments): DebugProtocol.DataBreakpointInfoResponse['body'] {
+    const text = args.name.trim();
+    const name = text.toUpperCase().replace(/^V\./, '');
+    if (SLOTS[name] !== undefined) return { dataId: `sysreg:${name}`, description: `writes to ${name}${this.m?.host ? " (the guest hypervisor's)" : ''}`, accessTypes: ['write'], canPersist: true };
+    const typed = /^\*\s*\(\s*u(8|16|32|64)\s*\*\s*\)\s*(pa:)?\s*(0x[0-9a-fA-F]+|\d+)$/i.exec(text);
+    const plain = /^(pa:)?\s*(0x[0-9a-fA-F]+|\d+)$/i.exec(text);
+    const nope = (why: string): DebugProtocol.DataBreakpointInfoResponse['body'] => ({ dataId: null, description: why });
+    if (!typed && !(plain && (args.asAddress || plain[1]))) {
+      return nope(`cannot watch '${args.name}': watch a system register by name (HCR_EL2), or memory as *(u64*)ADDRESS, pa:ADDRESS (physical) or an address`);
+    }
+    const bytes = typed ? Number(typed[1]) / 8 : (args.bytes ?? 8);
+    const physical = typed ? typed[2] !== undefined : plain![1] !== undefined;
+    const addr = Number(typed ? typed[3] : plain![2]);
+    if (!Number.isSafeInteger(addr) || addr >= 2 ** 64 || !(bytes >= 1 && bytes <= 4096)) return nope(`cannot watch ${bytes} bytes at ${args.name}`);
+    let pa = addr;
+    if (!physical) {
+      if (!this.m) return nope('nothing is running: virtual addresses are translated when the watch is set');
+      pa = debugTranslate(this.m.cpu, addr % 2 ** 32 | 0, Math.floor(addr / 2 ** 32) | 0);
+      if (pa < 0) return nope(`0x${addr.toString(16)} does not translate in the current regime; watch it by physical address (pa:0x...)`);
+    }
+    const where = physical ? `PA 0x${pa.toString(16)}` : `VA 0x${addr.toString(16)} (PA 0x${pa.toString(16)})`;
+    return { dataId: `mem:0x${pa.toString(16)}:${bytes}`, description: `${bytes} byte${bytes === 1 ? '' : 's'} at ${where}`, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
+  }
+
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
-    const name = args.name.trim().toUpperCase().replace(/^V\./, '');
-    response.body =
-      SLOTS[name] !== undefined
-        ? { dataId: `sysreg:${name}`, description: `writes to ${name}${this.m?.host ? " (the guest hypervisor's)" : ''}`, accessTypes: ['write'], canPersist: true }
-        : { dataId: null, description: `only system registers can be watched (by name, e.g. HCR_EL2); '${args.name}' is not one` };
+    response.body = this.dataTarget(args);
     this.sendResponse(response);
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     const slots: number[] = [];
+    const watches: MemoryWatch[] = [];
     const out = args.breakpoints.map((b): DebugProtocol.Breakpoint => {
+      const mem = /^mem:(0x[0-9a-f]+):(\d+)$/.exec(b.dataId);
+      if (mem) {
+        const kinds = b.accessType === 'read' ? WATCH_READ : b.accessType === 'readWrite' ? WATCH_READ | WATCH_WRITE : WATCH_WRITE;
+        watches.push({ pa: Number(mem[1]), len: Number(mem[2]), kinds });
+        return { verified: true };
+      }
       const m = /^sysreg:([A-Z0-9_]+)$/.exec(b.dataId);
       const slot = m ? SLOTS[m[1]!] : undefined;
-      if (slot === undefined) return { verified: false, message: `cannot watch '${b.dataId}': only system registers (sysreg:NAME) can be watched` };
+      if (slot === undefined) return { verified: false, message: `cannot watch '${b.dataId}': watch system registers (sysreg:NAME) or memory (mem:PA:BYTES, from dataBreakpointInfo)` };
       if (b.accessType && b.accessType !== 'write') return { verified: false, message: `${m![1]} can be watched for writes only` };
       slots.push(slot);
       return { verified: true };
@@ -313,8 +367,30 @@ export class NvlabSession extends DebugSession {
         this.m!.cpu.stopSoon(this.stopDescription);
       };
     }
+    const cpu = this.m?.cpu;
+    if (cpu) cpu.setMemoryWatches(watches.length === 0 ? null : new MemoryWatches(watches, (_w, pa, bytes, write, vlo, vhi) => this.memoryHit(pa, bytes, write, vlo, vhi)));
     response.body = { breakpoints: out };
     this.sendResponse(response);
+  }
+
+  /** A watched access is about to be made: stop after the instruction, saying who touched what. */
+  private memoryHit(pa: number, bytes: number, write: boolean, vlo: number, vhi: number): void {
+    if (this.replaying) return;
+    const cpu = this.m!.cpu;
+    const ram = cpu.bus.ram;
+    const hexOf = (lo: number, hi: number): string => '0x' + (bytes === 8 ? hex64(lo, hi) : ((bytes === 4 ? lo : lo & ((1 << (8 * bytes)) - 1)) >>> 0).toString(16).padStart(bytes * 2, '0'));
+    let before = '';
+    if (ram.contains(pa, bytes)) {
+      const b = ram.readBytes(pa, bytes);
+      const dv = new DataView(b.buffer);
+      before = hexOf(bytes >= 4 ? dv.getInt32(0, true) : bytes === 2 ? dv.getUint16(0, true) : dv.getUint8(0), bytes === 8 ? dv.getInt32(4, true) : 0);
+    }
+    const pc = this.symbolize(cpu.pcHi * 2 ** 32 + (cpu.pcLo >>> 0));
+    this.stopDescription = write
+      ? `Memory write: ${bytes} byte${bytes === 1 ? '' : 's'} at PA 0x${pa.toString(16)} by ${pc}: ${hexOf(vlo, vhi)}${before ? ` (was ${before})` : ''}`
+      : `Memory read: ${bytes} byte${bytes === 1 ? '' : 's'} at PA 0x${pa.toString(16)} by ${pc}${before ? `: ${before}` : ''}`;
+    this.requestedKind = 'data breakpoint';
+    cpu.stopSoon(this.stopDescription);
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -697,18 +773,54 @@ export class NvlabSession extends DebugSession {
     const scopes = [new Scope('Registers', Ref.REGISTERS, false), new Scope('PSTATE', Ref.PSTATE, false), new Scope('System registers', Ref.SYSREGS, true)];
     if (this.m?.host) scopes.push(new Scope('Virtual EL2 (guest hypervisor)', Ref.VIRTUAL, true), new Scope('Shadow stage-2 MMUs', Ref.SHADOW, true));
     scopes.push(new Scope(this.m?.host ? 'Last ESR_EL2 (virtual EL2), decoded' : 'Last ESR_EL2, decoded', Ref.ESR, true));
+    scopes.push(new Scope(`TLB (${this.m?.cpu.mmu.tlb.size ?? 0} entries)`, Ref.TLB, true));
     if (this.lastEvent) scopes.push(new Scope('Last event', Ref.EVENT, false));
     response.body = { scopes };
     this.sendResponse(response);
   }
 
-  private sysregVariables(file: { lo: Int32Array; hi: Int32Array }, virtual: boolean): DebugProtocol.Variable[] {
-    return SYSREGS.map((name) => ({
+  private sysregVariables(file: { lo: Int32Array; hi: Int32Array }, virtual: boolean, names: readonly string[] = SYSREGS): DebugProtocol.Variable[] {
+    return names.map((name) => ({
       name,
       value: '0x' + hex64(file.lo[SLOTS[name]!]!, file.hi[SLOTS[name]!]!),
       variablesReference: (virtual ? Ref.VIRTUAL_FIELDS : Ref.FIELDS) + SLOTS[name]!,
       evaluateName: virtual ? `v.${name}` : name,
     }));
+  }
+
+  /** The group nodes under the common registers. */
+  private groupVariables(virtual: boolean): DebugProtocol.Variable[] {
+    return SYSREG_GROUPS.map((g, i) => ({ name: g.label, value: `${g.names.length} registers`, variablesReference: Ref.GROUPS + 2 * i + (virtual ? 1 : 0), namedVariables: g.names.length }));
+  }
+
+  /**
+   * The architectural TLB's entries, newest regime first: what translation a
+   * guest gets before any walk (and keeps until a TLBI).
+   */
+  private tlbVariables(): DebugProtocol.Variable[] {
+    const kinds = ['EL1&0', 'EL2', 'EL2&0', 'stage 2'];
+    const rows: { key: number[]; v: DebugProtocol.Variable }[] = [];
+    for (const e of this.m!.cpu.mmu.tlb.entries()) {
+      const size = 2 ** e.shift;
+      const base = e.vpn * size;
+      const sizeText = size >= 2 ** 30 ? `${size / 2 ** 30}G` : size >= 2 ** 20 ? `${size / 2 ** 20}M` : `${size / 1024}K`;
+      const input = e.kind === 3 ? `IPA 0x${base.toString(16)}` : `VA 0x${base.toString(16)}`;
+      // Stage 2 and EL1&0 are tagged by VMID; stage-1 entries by ASID unless global.
+      const tags = e.kind === 3 ? [`VMID ${e.vmid}`] : [...(e.kind === 0 ? [`VMID ${e.vmid}`] : []), e.asid >= 0 ? `ASID ${e.asid}` : 'global'];
+      rows.push({
+        key: [e.kind, e.vmid, e.asid, base],
+        v: {
+          name: `${kinds[e.kind]} ${input}`,
+          value: `→ PA 0x${e.pa.toString(16)}, ${sizeText}${e.ipa >= 0 && e.kind !== 3 ? ` (IPA 0x${e.ipa.toString(16)})` : ''}, ${tags.join(', ')}, level ${e.level}, attr 0x${e.attr.toString(16).padStart(2, '0')}${e.device ? ' Device' : ''}`,
+          variablesReference: 0,
+        },
+      });
+    }
+    rows.sort((a, b) => {
+      for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return a.key[i]! - b.key[i]!;
+      return 0;
+    });
+    return rows.map((r) => r.v);
   }
 
   private fieldVariables(file: { lo: Int32Array; hi: Int32Array }, slot: number, virtual: boolean): DebugProtocol.Variable[] {
@@ -744,10 +856,13 @@ export class NvlabSession extends DebugSession {
           ].map(([name, value]) => ({ name: name!, value: value!, variablesReference: 0 }));
           break;
         case Ref.SYSREGS:
-          vars = this.sysregVariables(cpu.sr, false);
+          vars = [...this.sysregVariables(cpu.sr, false), ...this.groupVariables(false)];
           break;
         case Ref.VIRTUAL:
-          if (m.host) vars = this.sysregVariables(m.host.vpe.regs, true);
+          if (m.host) vars = [...this.sysregVariables(m.host.vpe.regs, true), ...this.groupVariables(true)];
+          break;
+        case Ref.TLB:
+          vars = this.tlbVariables();
           break;
         case Ref.SHADOW:
           if (m.host) {
@@ -765,7 +880,12 @@ export class NvlabSession extends DebugSession {
           break;
         }
         default:
-          if (args.variablesReference >= Ref.VIRTUAL_FIELDS && m.host) vars = this.fieldVariables(m.host.vpe.regs, args.variablesReference - Ref.VIRTUAL_FIELDS, true);
+          if (args.variablesReference >= Ref.GROUPS && args.variablesReference < Ref.FIELDS) {
+            const g = args.variablesReference - Ref.GROUPS;
+            const virtual = (g & 1) === 1;
+            const file = virtual ? m.host?.vpe.regs : cpu.sr;
+            if (file) vars = this.sysregVariables(file, virtual, SYSREG_GROUPS[g >> 1]?.names ?? []);
+          } else if (args.variablesReference >= Ref.VIRTUAL_FIELDS && m.host) vars = this.fieldVariables(m.host.vpe.regs, args.variablesReference - Ref.VIRTUAL_FIELDS, true);
           else if (args.variablesReference >= Ref.FIELDS) vars = this.fieldVariables(cpu.sr, args.variablesReference - Ref.FIELDS, false);
           break;
         case Ref.EVENT:
@@ -902,7 +1022,8 @@ export class NvlabSession extends DebugSession {
       if (!this.m) throw new Error('nothing is running');
       const name = args.name.replace(/\s*\[.*$/, '');
       const shown = this.applyEdit(args.variablesReference, name, value);
-      this.edits.push({ icount: this.m.cpu.icount, ref: args.variablesReference, name, value });
+      const ref = args.variablesReference;
+      this.edits.push({ icount: this.m.cpu.icount, apply: () => this.applyEdit(ref, name, value) });
       response.body = { value: shown };
       this.sendResponse(response);
     } catch (e) {
@@ -944,7 +1065,7 @@ export class NvlabSession extends DebugSession {
       };
       for (const e of edits) {
         runTo(e.icount);
-        this.applyEdit(e.ref, e.name, e.value);
+        e.apply();
       }
       runTo(target);
     } finally {
@@ -1059,5 +1180,27 @@ export class NvlabSession extends DebugSession {
     const data = peekVirtual(this.m.cpu, base % 2 ** 32 | 0, Math.floor(base / 2 ** 32) | 0, args.count);
     response.body = data ? { address: '0x' + base.toString(16), data: Buffer.from(data).toString('base64') } : { address: '0x' + base.toString(16), unreadableBytes: args.count };
     this.sendResponse(response);
+  }
+
+  /** Writes guest RAM at a virtual address of the current regime; recorded so that replays repeat it. */
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const base = Number(args.memoryReference) + (args.offset ?? 0);
+    const data = Buffer.from(args.data ?? '', 'base64');
+    const m = this.m;
+    if (!m || !Number.isSafeInteger(base) || base < 0 || base >= 2 ** 64 || data.length > 1 << 20) {
+      this.sendErrorResponse(response, 2004, `cannot write ${data.length} bytes at ${args.memoryReference}${m ? '' : ': nothing is running'}`);
+      return;
+    }
+    const bytes = new Uint8Array(data);
+    const poke = (): boolean => pokeVirtual(m.cpu, base % 2 ** 32 | 0, Math.floor(base / 2 ** 32) | 0, bytes);
+    if (!poke()) {
+      this.sendErrorResponse(response, 2005, `0x${base.toString(16)}..0x${(base + bytes.length - 1).toString(16)} is not all RAM in the current translation regime: nothing written`);
+      return;
+    }
+    // Nothing to invalidate: fetch reads RAM words directly and the decode cache is keyed by the word.
+    this.edits.push({ icount: m.cpu.icount, apply: poke });
+    response.body = { bytesWritten: bytes.length };
+    this.sendResponse(response);
+    this.sendEvent(new Event('memory', { memoryReference: args.memoryReference, offset: args.offset ?? 0, count: bytes.length }));
   }
 }

@@ -27,6 +27,7 @@ import { HCR_HCD, HCR_TSC, SCTLR_SA, SCTLR_SA0 } from './sysreg-bits.js';
 import { SR } from './sysreg-storage.js';
 import { HOOK_WATCH, hookedSlots, writeMasksFor, type WriteMasks } from './sysreg-hooks.js';
 import { resetSystemRegisters } from './sysreg-reset.js';
+import type { MemoryWatches } from './memory-watch.js';
 
 /** Thrown (never constructed per use) to unwind to the run loop when a synchronous exception is pending. */
 export const GUEST_EXCEPTION: unique symbol = Symbol('guest-exception');
@@ -186,6 +187,15 @@ export class Cpu implements EventClock {
   staleTracker: StaleTlbTracker | null = null;
   readonly rtlb = new DataTlb();
   readonly wtlb = new DataTlb();
+  /** Watchpoints on physical memory (set with setMemoryWatches), or null. */
+  memWatch: MemoryWatches | null = null;
+
+  /** Sets the memory watchpoints; pages with one leave the data TLBs (see memory-watch.ts). */
+  setMemoryWatches(w: MemoryWatches | null): void {
+    this.memWatch = w;
+    this.rtlb.flush();
+    this.wtlb.flush();
+  }
   /** Fetch window: words of the RAM chunk holding the current code page. */
   fmem: Int32Array = EMPTY_WORDS;
   fidx = 0;

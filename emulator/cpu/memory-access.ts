@@ -200,16 +200,16 @@ export function translateData(cpu: Cpu, lo: number, hi: number, size: number, ac
     const pa = flatAddress(cpu, lo, hi);
     if (pa < 0) dataAbort(cpu, lo, hi, FSC.ADDR_SIZE_L0, write, false);
     if (unaligned && flatDataIsDevice(cpu)) dataAbort(cpu, lo, hi, FSC.ALIGNMENT, write, false);
-    // The stale-TLB checker needs to see every store (one may write a descriptor).
-    cacheable = cpu.staleTracker === null;
+    // The stale-TLB checker needs to see every store (one may write a descriptor); watched pages every access.
+    cacheable = cpu.staleTracker === null && (cpu.memWatch === null || !cpu.memWatch.watchesPage(pa));
     return pa;
   }
   const flags = accessFlags(cpu, acc, unaligned);
   if (!mmu.translate(lo, hi, cpu.el, write ? Access.WRITE : Access.READ, flags)) {
     mmuAbort(cpu, lo, hi, write, false, (acc & ACC_CM) !== 0);
   }
-  // Unprivileged accesses and stale-TLB checking never use the data TLB.
-  cacheable = (flags & TF.UNPRIV) === 0 && cpu.staleTracker === null;
+  // Unprivileged accesses, stale-TLB checking and watched pages never use the data TLB.
+  cacheable = (flags & TF.UNPRIV) === 0 && cpu.staleTracker === null && (cpu.memWatch === null || !cpu.memWatch.watchesPage(mmu.pa));
   return mmu.pa;
 }
 
@@ -230,6 +230,7 @@ export function load(cpu: Cpu, lo: number, hi: number, size: number, acc: number
   const pa = translateData(cpu, lo, hi, size, acc);
   const n = 1 << size;
   if ((pa & 0xfff) + n > 4096) return loadSplit(cpu, lo, hi, size, acc);
+  cpu.memWatch?.check(pa, n, false, 0, 0);
   const bus = cpu.bus;
   switch (bus.classify(pa)) {
     case Backing.RAM: {
@@ -291,6 +292,7 @@ export function store(cpu: Cpu, lo: number, hi: number, size: number, vlo: numbe
     storeSplit(cpu, lo, hi, size, vlo, vhi, acc);
     return;
   }
+  cpu.memWatch?.check(pa, n, true, vlo, vhi);
   const bus = cpu.bus;
   switch (bus.classify(pa)) {
     case Backing.RAM: {
@@ -483,7 +485,7 @@ export function pokeVirtual(cpu: Cpu, lo: number, hi: number, data: Uint8Array):
 }
 
 /** VA to PA for debug accesses in the current regime; -1 when it cannot be translated. */
-function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
+export function debugTranslate(cpu: Cpu, lo: number, hi: number): number {
   const mmu = cpu.mmu;
   if (!mmu.enabledFor(cpu.el)) return flatAddress(cpu, lo, hi);
   // Under the nested L0 host a guest's stage 2 is filled on demand: let the
