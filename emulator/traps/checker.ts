@@ -105,6 +105,8 @@ export interface CheckOptions {
   readonly features?: (feature: string) => boolean;
   /** Compare the table with Arm's access rules (default true). */
   readonly architecture?: boolean;
+  /** The root file already parsed (the language server re-parses incrementally: reparse.ts). */
+  readonly parsed?: ParseResult;
 }
 
 export interface CheckResult {
@@ -179,8 +181,7 @@ class Checker {
   // ---- files and includes ---------------------------------------------------------------
 
   /** `stack`: the resolved paths being included; `names`: the same, as the files wrote them (for messages). */
-  load(text: string, file: string, stack: string[], names: string[], seen: Set<string>): void {
-    const parsed = parseTraps(text, file);
+  load(text: string, file: string, stack: string[], names: string[], seen: Set<string>, parsed = parseTraps(text, file)): void {
     this.files.push(parsed);
     this.diagnostics.push(...parsed.diagnostics);
     seen.add(file);
@@ -809,7 +810,8 @@ function defaultResolve(from: string, path: string): string {
 /** Checks a `.traps` source (and what it includes). */
 export function checkTraps(text: string, file: string, opts: CheckOptions = {}): CheckResult {
   const c = new Checker(opts);
-  c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set());
+  const parsed = opts.parsed && opts.parsed.text === text && opts.parsed.file === file ? opts.parsed : undefined;
+  c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set(), parsed);
   c.defineAll();
   c.mapAll();
   c.consistency();

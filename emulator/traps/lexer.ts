@@ -82,12 +82,19 @@ class LexedToken implements Token {
     readonly lineStart: boolean,
     readonly value: number,
     readonly big: bigint | undefined,
+    private readonly positions: Position[] | null,
   ) {}
 
   get range(): Range {
-    return { start: { offset: this.start, line: this.line, col: this.col }, end: { offset: this.end, line: this.line, col: this.col + (this.end - this.start) } };
+    const start = { offset: this.start, line: this.line, col: this.col };
+    const end = { offset: this.end, line: this.line, col: this.col + (this.end - this.start) };
+    this.positions?.push(start, end);
+    return { start, end };
   }
 }
+
+/** The parser's item keywords (parser.ts ITEM_KEYWORDS, which is built from this). */
+export const ITEM_WORDS: ReadonlySet<string> = new Set(['control', 'combine', 'trap', 'finetrap', 'include']);
 
 const KINDS: readonly TokenKind[] = ['word', 'number', 'string', 'punct', 'invalid', 'eof'];
 
@@ -106,7 +113,15 @@ export class TokenStream {
   private col = new Int32Array(1024);
   private lineStart = new Uint8Array(1024);
 
-  constructor(private readonly text: string) {}
+  /**
+   * `positions`: where every Position made for these tokens is also put, so
+   * that an incremental re-parse can move the syntax tree of unchanged items
+   * when text before them changes (emulator/traps/reparse.ts).
+   */
+  constructor(
+    private readonly text: string,
+    private readonly positions: Position[] | null = null,
+  ) {}
 
   push(kind: number, start: number, end: number, line: number, col: number, lineStart: boolean): void {
     if (this.length === this.kind.length) this.grow();
@@ -148,7 +163,29 @@ export class TokenStream {
         value = Number(b);
       }
     }
-    return new LexedToken(i, kind, text, start, end, this.line[i]!, this.col[i]!, this.lineStart[i] === 1, value, big);
+    return new LexedToken(i, kind, text, start, end, this.line[i]!, this.col[i]!, this.lineStart[i] === 1, value, big, this.positions);
+  }
+
+  /** The offset where token `i` starts, without making the token. */
+  startOf(i: number): number {
+    return this.start[i]!;
+  }
+
+  /** Token `i`'s line, and the offset where that line starts. */
+  lineOf(i: number): number {
+    return this.line[i]!;
+  }
+
+  lineOffsetOf(i: number): number {
+    return this.start[i]! - this.col[i]!;
+  }
+
+  /** Whether token `i` is an item keyword that starts its line. */
+  startsItemLine(i: number): boolean {
+    if (this.lineStart[i] !== 1 || KINDS[this.kind[i]!] !== 'word') return false;
+    const len = this.end[i]! - this.start[i]!;
+    // Cheap length test first: only words of an item keyword's length are sliced.
+    return len >= 4 && len <= 8 && ITEM_WORDS.has(this.text.slice(this.start[i]!, this.end[i]!));
   }
 
   *[Symbol.iterator](): IterableIterator<Token> {
@@ -161,19 +198,24 @@ const isWordCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <
 const isAlnumCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57);
 
 /**
- * Splits `text` into tokens. Positions are tracked as it scans (a 20,000-line
- * table is re-tokenized on every edit in the editor), so no token costs a
- * line lookup.
+ * Splits `text` into tokens. Positions are tracked as it scans, so no token
+ * costs a line lookup. `from` (a line start, on line `line`) and `to` lex a
+ * part of the text, as an incremental re-parse does; tokens never span lines,
+ * so a part that starts at a line start lexes as it would in the whole text.
+ * `positions` collects every Position made (see TokenStream).
  */
-export function tokenize(text: string): { tokens: TokenStream; comments: Comment[] } {
-  const tokens = new TokenStream(text);
+export function tokenize(text: string, from = 0, to = text.length, line = 0, positions: Position[] | null = null): { tokens: TokenStream; comments: Comment[] } {
+  const tokens = new TokenStream(text, positions);
   const comments: Comment[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 0;
-  let lineOffset = 0;
+  const n = to;
+  let i = from;
+  let lineOffset = from;
   let lastLine = -1;
-  const pos = (offset: number): Position => ({ offset, line, col: offset - lineOffset });
+  const pos = (offset: number): Position => {
+    const p = { offset, line, col: offset - lineOffset };
+    positions?.push(p);
+    return p;
+  };
   const push = (kind: TokenKind, start: number, end: number): void => {
     tokens.push(KINDS.indexOf(kind), start, end, line, start - lineOffset, line !== lastLine);
     lastLine = line;

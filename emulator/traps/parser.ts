@@ -5,10 +5,10 @@
  * next item keyword that starts a line, so one bad line never hides the rest.
  */
 import type { Access, BitSlice, CombineItem, ControlItem, EncodingLit, FieldTest, FineTrapItem, IncludeItem, Item, Name, NumberLit, Target, TrapItem } from './ast.js';
-import { type Comment, type Token, tokenize } from './lexer.js';
-import { type Diagnostic, LineMap, type Range, span } from './source.js';
+import { type Comment, ITEM_WORDS, type Token, tokenize } from './lexer.js';
+import { type Diagnostic, LineMap, type Position, type Range, span } from './source.js';
 
-export const ITEM_KEYWORDS: ReadonlySet<string> = new Set(['control', 'combine', 'trap', 'finetrap', 'include']);
+export const ITEM_KEYWORDS: ReadonlySet<string> = ITEM_WORDS;
 /** Words that end a target name rather than continue it ("TLBI VAE1IS with ..."). */
 const STOP_WORDS: ReadonlySet<string> = new Set(['with', 'to', 'unless', ...ITEM_KEYWORDS]);
 
@@ -39,8 +39,46 @@ function describeToken(t: Token): string {
 }
 
 export function parseTraps(text: string, file = '<input>'): ParseResult {
-  const lines = new LineMap(text);
-  const { tokens, comments } = tokenize(text);
+  return { file, text, lines: new LineMap(text), ...parseRegion(text, file, 0, text.length, 0, null, null) };
+}
+
+/** The start of a line whose first token is an item keyword: where a re-parse may begin or end. */
+export interface ItemLine {
+  readonly offset: number;
+  readonly line: number;
+}
+
+/** What a part of a file parses to. */
+export interface ParsedRegion {
+  readonly items: Item[];
+  readonly diagnostics: Diagnostic[];
+  readonly comments: Comment[];
+}
+
+/**
+ * Parses `text` from `from`, a line start on line `line`, up to `to`: the end
+ * of the text, or the start of a line whose first token is an item keyword.
+ * No item ever takes an item keyword that starts a line (a failed item gives
+ * it back, recovery stops at it), so what the lines before such a keyword
+ * parse to does not depend on what follows it: an incremental re-parse
+ * (reparse.ts) parses only the lines an edit touched, and gets what
+ * parseTraps would. `positions` collects every Position made, `itemLines`
+ * the lines in [from, to) that start with an item keyword.
+ */
+export function parseRegion(text: string, file: string, from: number, to: number, line: number, positions: Position[] | null, itemLines: ItemLine[] | null): ParsedRegion {
+  // The keyword line at `to` is lexed too: items before it see that it starts a new item.
+  let lexEnd = text.length;
+  if (to < text.length) {
+    const nl = text.indexOf('\n', to);
+    if (nl >= 0) lexEnd = nl + 1;
+  }
+  const { tokens, comments: lexed } = tokenize(text, from, lexEnd, line, positions);
+  const comments = lexEnd === to ? lexed : lexed.filter((c) => c.range.start.offset < to);
+  if (itemLines) {
+    for (let i = 0; i < tokens.length && tokens.startOf(i) < to; i++) {
+      if (tokens.startsItemLine(i)) itemLines.push({ offset: tokens.lineOffsetOf(i), line: tokens.lineOf(i) });
+    }
+  }
   const diagnostics: Diagnostic[] = [];
   const items: Item[] = [];
   let pos = 0;
@@ -257,7 +295,7 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
     while (peek().kind !== 'eof' && !(peek().lineStart && peek().kind === 'word' && ITEM_KEYWORDS.has(peek().text))) next();
   };
 
-  while (peek().kind !== 'eof') {
+  while (peek().kind !== 'eof' && tokens.startOf(Math.min(pos, tokens.length - 1)) < to) {
     const kw = next();
     current = kw;
     try {
@@ -299,5 +337,5 @@ export function parseTraps(text: string, file = '<input>'): ParseResult {
       sync();
     }
   }
-  return { file, text, lines, items, comments, diagnostics };
+  return { items, comments, diagnostics };
 }

@@ -35,23 +35,33 @@ export interface Diagnostic {
   readonly fix?: { readonly title: string; readonly insertText: string };
 }
 
-/** Maps offsets to lines and columns. */
+/**
+ * Maps offsets to lines and columns. The line starts are found on first use:
+ * every parse makes one, and the language server re-parses on each edit
+ * without asking it anything.
+ */
 export class LineMap {
-  private readonly starts: number[] = [0];
+  private lineStarts: number[] | null = null;
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  constructor(readonly text: string) {}
+
+  private get starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
+    return (this.lineStarts = starts);
   }
 
   position(offset: number): Position {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, line: lo, col: offset - this.starts[lo]! };
+    return { offset, line: lo, col: offset - starts[lo]! };
   }
 
   get lineCount(): number {

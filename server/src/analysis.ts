@@ -34,6 +34,8 @@ export interface Analysis {
 export interface AnalysisOptions {
   readonly readFile: (path: string) => string | null;
   readonly resolve: (from: string, path: string) => string;
+  /** The document already parsed (incrementally, by the server). */
+  readonly parsed?: ParseResult;
 }
 
 function testEntries(t: FieldTest, out: Entry[]): void {
@@ -83,7 +85,7 @@ function itemEntries(item: Item, out: Entry[]): void {
 }
 
 export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
-  const result = checkTraps(text, file, { readFile: opts.readFile, resolve: opts.resolve });
+  const result = checkTraps(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
   const root = result.files.find((f) => f.file === file) ?? result.files[0]!;
   const entries: Entry[] = [];
   for (const item of root.items) itemEntries(item, entries);

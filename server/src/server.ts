@@ -21,6 +21,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Reparser } from '../../emulator/traps/reparse.js';
 import type { Diagnostic } from '../../emulator/traps/source.js';
 import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
 import { codeLenses, inlayHints } from './annotations.js';
@@ -40,6 +41,7 @@ const RESERVED = new Set(['control', 'combine', 'trap', 'finetrap', 'include', '
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
+  const reparsers = new Map<string, Reparser>();
   const timers = new Map<string, NodeJS.Timeout>();
   // nvlab.armSpecPath: the user's own Registers.json (full AARCHMRS release) for register prose.
   let armSpecPath: string | null = null;
@@ -75,7 +77,11 @@ export function startServer(connection: Connection): void {
   const analysisOf = (doc: TextDocument): Analysis => {
     const cached = analyses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
-    const a = analyse(doc.getText(), pathOf(doc.uri), doc.version, { readFile, resolve: (from, p) => resolvePath(dirname(from), p) });
+    const file = pathOf(doc.uri);
+    let reparser = reparsers.get(doc.uri);
+    if (!reparser || reparser.file !== file) reparsers.set(doc.uri, (reparser = new Reparser(file)));
+    const text = doc.getText();
+    const a = analyse(text, file, doc.version, { readFile, resolve: (from, p) => resolvePath(dirname(from), p), parsed: reparser.parse(text) });
     analyses.set(doc.uri, a);
     return a;
   };
@@ -139,6 +145,7 @@ export function startServer(connection: Connection): void {
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
     analyses.delete(e.document.uri);
+    reparsers.delete(e.document.uri);
     if (isTraps(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

@@ -1,0 +1,154 @@
+/**
+ * Incremental re-parsing of one document, for the language server: a
+ * 20,000-line table takes tens of milliseconds to parse and leaves a tree
+ * the garbage collector has to copy, while an edit touches a line or two.
+ *
+ * The text is cut into chunks at the lines whose first token is an item
+ * keyword (and at the start of the text). What a chunk parses to depends on
+ * its own text only (parser.ts parseRegion), so after an edit only the chunks
+ * whose lines it touched are parsed again; the others keep their items,
+ * diagnostics and comments, moved to their new offsets and lines. The result
+ * is the ParseResult parseTraps would give for the new text, with the same
+ * objects for unchanged items (what the checker's cache keys on).
+ */
+import type { Item } from './ast.js';
+import type { Comment } from './lexer.js';
+import { type ItemLine, type ParseResult, parseRegion } from './parser.js';
+import { type Diagnostic, LineMap, type Position } from './source.js';
+
+interface Chunk {
+  /** Offset and line of the chunk's first line. */
+  start: number;
+  line: number;
+  readonly items: Item[];
+  readonly diagnostics: Diagnostic[];
+  readonly comments: Comment[];
+  /** Every Position in the chunk's items, diagnostics and comments, each once. */
+  readonly positions: Position[];
+}
+
+/**
+ * Position is read-only for everybody else. Chunks that an edit moves have
+ * their positions updated in place, which is what lets unchanged items keep
+ * their identity (and the checker's cached work on them) across edits.
+ */
+type MovablePosition = { offset: number; line: number; col: number };
+
+function countLines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** The index of the last chunk starting at or before `offset` (the first chunk starts at 0). */
+function chunkAt(chunks: readonly Chunk[], offset: number): number {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (chunks[mid]!.start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Parses `text[from, to)` and cuts the result into chunks (from: a chunk start on `line`). */
+function parseChunks(text: string, file: string, from: number, to: number, line: number): Chunk[] {
+  const positions: Position[] = [];
+  const starts: ItemLine[] = [];
+  const region = parseRegion(text, file, from, to, line, positions, starts);
+  if (starts.length === 0 || starts[0]!.offset !== from) starts.unshift({ offset: from, line });
+  const chunks: Chunk[] = starts.map((s) => ({ start: s.offset, line: s.line, items: [], diagnostics: [], comments: [], positions: [] }));
+  // Everything made is in offset order but for positions (two per token range, some made late):
+  // those are placed by binary search.
+  let k = 0;
+  for (const item of region.items) {
+    while (k + 1 < chunks.length && chunks[k + 1]!.start <= item.range.start.offset) k++;
+    chunks[k]!.items.push(item);
+  }
+  k = 0;
+  for (const d of region.diagnostics) {
+    while (k + 1 < chunks.length && chunks[k + 1]!.start <= d.range.start.offset) k++;
+    chunks[k]!.diagnostics.push(d);
+  }
+  k = 0;
+  for (const c of region.comments) {
+    while (k + 1 < chunks.length && chunks[k + 1]!.start <= c.range.start.offset) k++;
+    chunks[k]!.comments.push(c);
+  }
+  for (const p of positions) {
+    // Tokens of the keyword line at `to` belong to the next chunk, which has its own.
+    if (p.offset >= to && to < text.length) continue;
+    chunks[chunkAt(chunks, p.offset)]!.positions.push(p);
+  }
+  return chunks;
+}
+
+export class Reparser {
+  private text = '';
+  private chunks: Chunk[] = [];
+  private last: ParseResult | null = null;
+
+  constructor(readonly file: string) {}
+
+  /** The parse of `text`, reusing what the previous call parsed where the text is unchanged. */
+  parse(text: string): ParseResult {
+    if (this.last && text === this.text) return this.last;
+    try {
+      if (this.last) this.update(text);
+      else this.chunks = parseChunks(text, this.file, 0, text.length, 0);
+    } catch (e) {
+      // The chunks may be half moved: start again from nothing next time.
+      this.last = null;
+      this.chunks = [];
+      throw e;
+    }
+    this.text = text;
+    const items: Item[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const comments: Comment[] = [];
+    for (const c of this.chunks) {
+      for (const x of c.items) items.push(x);
+      for (const x of c.diagnostics) diagnostics.push(x);
+      for (const x of c.comments) comments.push(x);
+    }
+    return (this.last = { file: this.file, text, lines: new LineMap(text), items, diagnostics, comments });
+  }
+
+  private update(text: string): void {
+    const old = this.text;
+    // The edit: old[a, bOld) became text[a, bNew).
+    const shorter = Math.min(old.length, text.length);
+    let a = 0;
+    while (a < shorter && old.charCodeAt(a) === text.charCodeAt(a)) a++;
+    let suffix = 0;
+    while (suffix < shorter - a && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    const bOld = old.length - suffix;
+    const bNew = text.length - suffix;
+    const delta = bNew - bOld;
+    // From the chunk holding the line before the edit's first line: if that first line no
+    // longer starts an item, the chunk before it grows.
+    const lineA = a === 0 ? 0 : old.lastIndexOf('\n', a - 1) + 1;
+    const first = chunkAt(this.chunks, Math.max(0, lineA - 1));
+    // To the first chunk that starts after the edit: its line, and the newline before it, are unchanged.
+    let end = chunkAt(this.chunks, bOld);
+    if (this.chunks[end]!.start <= bOld) end++;
+    const from = this.chunks[first]!.start;
+    const line = this.chunks[first]!.line;
+    const oldTo = end < this.chunks.length ? this.chunks[end]!.start : old.length;
+    const lineDelta = countLines(text, a, bNew) - countLines(old, a, bOld);
+    const fresh = parseChunks(text, this.file, from, oldTo + delta, line);
+    const moved = this.chunks.slice(end);
+    if (delta !== 0 || lineDelta !== 0) {
+      for (const c of moved) {
+        c.start += delta;
+        c.line += lineDelta;
+        for (const p of c.positions as MovablePosition[]) {
+          p.offset += delta;
+          p.line += lineDelta;
+        }
+      }
+    }
+    this.chunks = [...this.chunks.slice(0, first), ...fresh, ...moved];
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The incremental re-parse against a parse from scratch: after every one of
+ * thousands of random edits (single characters, tokens, keywords at line
+ * starts, line joins and splits, the fuzz mutations), the items with every
+ * range, the syntax diagnostics and the comments must equal what parseTraps
+ * gives for the same text, and so must the checker's diagnostics.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkTraps } from '../../emulator/traps/checker.js';
+import { parseTraps, type ParseResult } from '../../emulator/traps/parser.js';
+import { Reparser } from '../../emulator/traps/reparse.js';
+import { Rng } from '../util/rng.js';
+import { TrapsGen } from './fuzz-gen.js';
+
+const PIECES = [' ', '\n', '\n\n', 'trap ', 'control ', 'combine ', 'finetrap ', 'include "a.traps"', 'with ', 'TID3', 'HCR_EL2', '.', 'TVM', '==', '1', '0x', '(', ')', ',', ' to ', '#', '# c\n', 'when ', 'forwards ', 'reads', '&&', '+', '=', '[3:1]', '"', 'é', '\t', '\r\n', 'trap X with Y\n', '\ntrap (3, 0, 1, 0, 0) with C1'];
+
+function same(got: ParseResult, text: string): void {
+  const want = parseTraps(text, 'r.traps');
+  expect(got.text).toBe(text);
+  expect(got.items).toEqual(want.items);
+  expect(got.diagnostics).toEqual(want.diagnostics);
+  expect(got.comments).toEqual(want.comments);
+}
+
+/** A small edit somewhere: what typing does. */
+function typing(rng: Rng, text: string): string {
+  const at = rng.int(text.length + 1);
+  // Often at a line start, where item keywords decide the chunks.
+  const start = rng.bool(0.3) ? text.lastIndexOf('\n', at - 1) + 1 : at;
+  const del = rng.bool(0.4) ? rng.int(Math.min(12, text.length - start) + 1) : 0;
+  const insert = rng.bool(0.25) ? '' : rng.pick(PIECES) + (rng.bool(0.3) ? rng.pick(PIECES) : '');
+  return text.slice(0, start) + insert + text.slice(start + del);
+}
+
+describe('incremental re-parse', () => {
+  it('equals a parse from scratch after each of 6000 random edits', () => {
+    const rng = new Rng(0x7e9a);
+    const gen = new TrapsGen(rng);
+    let edits = 0;
+    for (let round = 0; round < 60; round++) {
+      let text = round % 3 === 0 ? gen.table(rng.range(50, 200)) : gen.any().text;
+      const r = new Reparser('r.traps');
+      same(r.parse(text), text);
+      for (let i = 0; i < 100; i++, edits++) {
+        text = rng.bool(0.8) ? typing(rng, text) : gen.mutate(text);
+        if (text.length > 20000) text = text.slice(0, 10000);
+        same(r.parse(text), text);
+      }
+    }
+    expect(edits).toBe(6000);
+  });
+
+  it('keeps unchanged items (same objects) and moves their ranges', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `trap (3, 0, 1, 0, ${i % 8}) with C${i}`);
+    const text = lines.join('\n') + '\n';
+    const r = new Reparser('r.traps');
+    const before = r.parse(text).items;
+    const edited = 'control C0 forwards reads when HCR_EL2.TVM == 1\n' + text.replace('with C10', 'with C10 # x');
+    const after = r.parse(edited);
+    same(after, edited);
+    expect(after.items.length).toBe(51);
+    // One edit from the start to line 10 (a common prefix and suffix tell what changed):
+    // the lines after it are kept.
+    expect(after.items[12]).toBe(before[11]);
+    expect(after.items[40]).toBe(before[39]);
+    expect(after.items[40]!.range.start.line).toBe(40);
+  });
+
+  it('gives the checker the diagnostics of a fresh check', () => {
+    const rng = new Rng(0xc4ec);
+    const gen = new TrapsGen(rng);
+    let text = gen.table(80);
+    const r = new Reparser('r.traps');
+    for (let i = 0; i < 300; i++) {
+      text = rng.bool(0.85) ? typing(rng, text) : gen.mutate(text);
+      if (text.length > 8000) text = text.slice(0, 4000);
+      const parsed = r.parse(text);
+      const got = checkTraps(text, 'r.traps', { parsed });
+      const want = checkTraps(text, 'r.traps');
+      expect(got.diagnostics).toEqual(want.diagnostics);
+    }
+  });
+});
