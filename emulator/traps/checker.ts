@@ -6,25 +6,13 @@
  * docs/trap-language.md; their `code`s are stable.
  */
 import { SR } from '../arch/generated/sysreg-rules.js';
-import {
-  closestNames,
-  conditionText,
-  evalCondition,
-  findSysreg,
-  possibleLayouts,
-  lookupSysreg,
-  suggestSysregNames,
-  sysregFields,
-  sysregKeyFields,
-  sysregPatternName,
-  SysregQueryError,
-  type Sysreg,
-  type SysregProfile,
-} from '../arch/sysreg-db.js';
-import { directionOf, encodingFacts, encodingsTrappedBy, keysWithFacts, patternKeys, rulesFor, type EncodingFacts, type TrapRule } from './architecture.js';
+import { closestNames, conditionText, findSysreg, possibleLayouts, suggestSysregNames, sysregKeyFields, sysregPatternName, type Sysreg, type SysregProfile } from '../arch/sysreg-db.js';
+import { agreeingRules, trapsKey } from './arch-agreement.js';
+import { encodingFacts, encodingsTrappedBy, keysWithFacts, patternKeys, rulesFor, type EncodingFacts, type TrapRule } from './architecture.js';
 import type { Access, CombineItem, ControlItem, EncodingLit, FieldTest, FineTrapItem, Item, Name, Target, TrapItem } from './ast.js';
 import { BUILTINS, type BuiltinCondition } from './builtins.js';
 import { parseTraps, type ParseResult } from './parser.js';
+import { archFields, falseOnProfile, fieldRows, findSysregCached, targetNameKey } from './register-lookups.js';
 import type { Diagnostic, Range, RelatedLocation, Severity } from './source.js';
 
 /** A field test compiled to mask and value over one register's 32-bit halves. */
@@ -135,6 +123,8 @@ const FGT_GROUPS: ReadonlyMap<string, { read: string | null; write: string | nul
 ]);
 
 const ARCH: SysregProfile = { features: () => true };
+/** One predicate for every check without a profile, so that answers for it are remembered (register-lookups.ts). */
+const ALL_FEATURES = (): boolean => true;
 const SLOTS = SR as unknown as Record<string, number>;
 
 const nameKey = (s: string): string => s.trim().toUpperCase().replace(/[\s_]+/g, '_');
@@ -171,7 +161,7 @@ class Checker {
   private readonly features: (f: string) => boolean;
 
   constructor(private readonly opts: CheckOptions) {
-    this.features = opts.features ?? (() => true);
+    this.features = opts.features ?? ALL_FEATURES;
   }
 
   report(file: string, range: Range, severity: Severity, code: string, message: string, extra: Partial<Pick<Diagnostic, 'related' | 'fix'>> = {}): void {
@@ -290,7 +280,7 @@ class Checker {
   // ---- register fields -------------------------------------------------------------------
 
   private register(n: Name, file: string, role: 'control' | 'fgt' | 'unless'): Sysreg | null {
-    const m = findSysreg(n.text);
+    const m = findSysregCached(n.text);
     if (!m || nameKey(m.register.name) !== nameKey(n.text)) {
       const near = suggestSysregNames(n.text, 3);
       this.report(file, n.range, 'error', 'unknown-register', `unknown register '${n.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
@@ -312,7 +302,7 @@ class Checker {
    * the same place in every layout; null (after reporting) otherwise.
    */
   private fieldBits(reg: Sysreg, field: Name, file: string, what: string): { msb: number; lsb: number } | null {
-    const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === field.text);
+    const rows = fieldRows(reg, field.text);
     if (rows.length === 0) {
       const near = closestNames(field.text, fieldNames(reg), 4);
       this.report(file, field.range, 'error', 'unknown-field', `${reg.name} has no field '${field.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
@@ -331,7 +321,7 @@ class Checker {
       return null;
     }
     // A field the CPU profile does not have: the test can never see it set.
-    if (rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+    if (rows.every((r) => r.condition && falseOnProfile(r.condition, this.features))) {
       const needs = [...new Set(rows.map((r) => r.condition.replace(/`/g, '')))].join(' or ');
       this.report(file, field.range, 'warning', 'res0-on-profile', `${reg.name}.${field.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it reads as 0 here`);
     }
@@ -433,35 +423,10 @@ class Checker {
   }
 
   private nameKey(n: Name, file: string): number | null {
-    let q;
-    try {
-      q = lookupSysreg(n.text);
-    } catch (e) {
-      if (!(e instanceof SysregQueryError)) throw e;
-      // S3_9_C1_C0_0: a generic name with a field out of range.
-      this.report(file, n.range, 'error', 'encoding-field-range', e.message);
-      return null;
-    }
-    if (q.key !== undefined) {
-      if ((q.key >>> 14) === 0) {
-        this.report(file, n.range, 'error', 'not-system-register', `${n.text} has op0 = 0, outside the system-register space`);
-        return null;
-      }
-      return q.key;
-    }
-    const m = q.matches[0];
-    if (!m) {
-      const near = suggestSysregNames(n.text, 3);
-      this.report(file, n.range, 'error', 'unknown-register', `unknown register or instruction '${n.text}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`);
-      return null;
-    }
-    const exact = m.encodings.filter((e) => nameKey(e.asm) === nameKey(n.text) && e.role !== 'shared' && e.mask === 0xffff && directionOf(e.kind) && !['MSRimm', 'MRRS', 'MSRR', 'SYSP', 'TLBIP'].includes(e.kind));
-    const keys = [...new Set(exact.map((e) => e.key))];
-    if (keys.length === 0) {
-      this.report(file, n.range, 'error', 'no-trappable-encoding', `${n.text} has no MRS, MSR or system-instruction encoding that traps with EC 0x18`);
-      return null;
-    }
-    return keys[0]!;
+    const k = targetNameKey(n.text);
+    if (typeof k === 'number') return k;
+    this.report(file, n.range, 'error', k.code, k.message);
+    return null;
   }
 
   // ---- pass 2: mappings ---------------------------------------------------------------------
@@ -497,11 +462,11 @@ class Checker {
       let warned = false;
       const bitIn = (regName: string | null): FineBit | null => {
         if (!regName) return null;
-        const reg = findSysreg(regName)!.register;
-        const rows = sysregFields(reg, ARCH, false).filter((f) => f.name === item.bit.text);
+        const reg = findSysregCached(regName)!.register;
+        const rows = fieldRows(reg, item.bit.text);
         if (rows.length === 0) return null;
         // One warning per item, though a pair names the bit in both of its registers.
-        if (!warned && rows.every((r) => r.condition && evalCondition(r.condition, this.features) === false)) {
+        if (!warned && rows.every((r) => r.condition && falseOnProfile(r.condition, this.features))) {
           warned = true;
           const needs = [...new Set(rows.map((r) => r.condition.replace(/`/g, '')))].join(' or ');
           this.report(file, item.bit.range, 'warning', 'res0-on-profile', `${regName}.${item.bit.text} exists only when ${needs}, which nvlab's CPU profile does not implement: it is RES0 here and never traps`);
@@ -591,15 +556,8 @@ class Checker {
   // ---- pass 4: the architecture --------------------------------------------------------------------
 
   architecture(): void {
-    // Many ranges may cover the same keys: each (control, key) is judged once.
-    const verdicts = new Map<ControlDef, Map<number, boolean>>();
-    const agrees = (c: ControlDef, k: number): boolean => {
-      let m = verdicts.get(c);
-      if (!m) verdicts.set(c, (m = new Map()));
-      let v = m.get(k);
-      if (v === undefined) m.set(k, (v = encodingFacts(k).some((f) => this.agreeingRules(c, f).length > 0)));
-      return v;
-    };
+    // Many ranges may cover the same keys: each (control, key) is judged once (arch-agreement.ts).
+    const agrees = trapsKey;
     // Mappings whose control does not trap the encoding.
     for (const m of this.traps) {
       const members = m.def.kind === 'control' ? [m.def] : m.def.members;
@@ -637,41 +595,6 @@ class Checker {
   }
 
   /**
-   * The trap-to-EL2 rules of an encoding (in the directions `c` forwards)
-   * that control `c` stands for: it tests every field of the guest
-   * hypervisor's EL2 registers the rule tests (with equal values, where the
-   * rule's are plain comparisons) and does not
-   * contradict the rule's `!ELIsInHost(..)`. A control may test more (a
-   * narrower condition, such as HCR_EL2.NV2 == 0 where NV2 would have
-   * redirected the access first). Tests of other state (the PE's, L2's own
-   * registers) are the hardware's part of the decision.
-   */
-  private agreeingRules(c: ControlDef, f: EncodingFacts): TrapRule[] {
-    const out: TrapRule[] = [];
-    for (const d of c.access === 'both' ? (['read', 'write'] as const) : [c.access]) {
-      for (const r of rulesFor(f, d)) {
-        if (c.builtin) {
-          if (c.builtin.ruleTerms.some((t) => r.text.includes(t))) out.push(r);
-          continue;
-        }
-        let ok = true;
-        let shared = false;
-        for (const [field, v] of r.terms) {
-          if (!/_EL2\./.test(field)) continue;
-          if (c.fields.has(field)) {
-            shared = true;
-            if (v !== undefined && c.fields.get(field) !== undefined && c.fields.get(field) !== v) ok = false;
-          } else ok = false;
-        }
-        const e2h = c.fields.get('HCR_EL2.E2H') === 1;
-        if ((r.notInHost.el2 && e2h) || (r.notInHost.el0 && e2h && c.fields.get('HCR_EL2.TGE') === 1)) ok = false;
-        if (ok && shared) out.push(r);
-      }
-    }
-    return out;
-  }
-
-  /**
    * Trap rules that a used control stands for but that no mapping of the
    * encoding covers: the encoding is not mapped to any control standing for
    * that rule.
@@ -688,7 +611,7 @@ class Checker {
       for (const f of candidates) {
         // Only rules L1's EL2 registers decide alone: a rule that also tests L1's own EL1 or EL0
         // state (MDSCR_EL1, PMUSERENR_EL0...) needs a built-in, not this control.
-        const rules = this.agreeingRules(c, f).filter((r) => r.pure);
+        const rules = agreeingRules(c, f).filter((r) => r.pure);
         if (rules.length === 0) continue;
         if (this.covers(f, rules)) continue;
         missing.push(f);
@@ -716,7 +639,7 @@ class Checker {
     const standing = new Map<ControlDef, boolean>();
     const stands = (c: ControlDef): boolean => {
       let v = standing.get(c);
-      if (v === undefined) standing.set(c, (v = this.agreeingRules(c, f).some((r) => rules.includes(r))));
+      if (v === undefined) standing.set(c, (v = agreeingRules(c, f).some((r) => rules.includes(r))));
       return v;
     };
     const spans: [number, number][] = [];
@@ -762,7 +685,7 @@ class Checker {
 }
 
 function fieldNames(reg: Sysreg): Set<string> {
-  return new Set(sysregFields(reg, ARCH, false).map((f) => f.name).filter((x) => x && x !== '-'));
+  return new Set(archFields(reg).map((f) => f.name).filter((x) => x && x !== '-'));
 }
 
 const bitsText = (msb: number, lsb: number): string => (msb === lsb ? `[${msb}]` : `[${msb}:${lsb}]`);
@@ -777,7 +700,7 @@ function targetRangeOf(t: Target): Range {
 }
 
 function rangeIsRes0(reg: Sysreg, msb: number, lsb: number): boolean {
-  for (const f of sysregFields(reg, ARCH, false)) {
+  for (const f of archFields(reg)) {
     if (f.msb >= lsb && f.lsb <= msb && f.kind !== 'RES0') return false;
   }
   return true;
