@@ -422,4 +422,11 @@ if (run('extension')) {
     proc.kill();
   }
   console.log(`  language server: start to first hover answered ${fmt(Math.min(...starts), 0)} ms (best of 3)`);
+  // Activation as VS Code itself measures it (Developer: Show Running Extensions), recorded by the
+  // last end-to-end run (npm run test:e2e): starting a real VS Code here would double the bench's time.
+  const act = join(here, '..', 'test-artifacts', 'e2e', 'activation.json');
+  if (existsSync(act)) {
+    const a = JSON.parse(readFileSync(act, 'utf8'));
+    console.log(`  activation in VS Code (code-server, last e2e run ${statSync(act).mtime.toISOString().slice(0, 16)}Z): ${a.activationMs} ms`);
+  } else console.log('  activation in VS Code: not measured (npm run test:e2e records it)');
 }

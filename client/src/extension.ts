@@ -12,7 +12,8 @@ import { HitCounts } from './hit-counts.js';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
+  const t0 = Date.now();
   const log = vscode.window.createOutputChannel('nvlab', { log: true });
   context.subscriptions.push(log);
   const serverModule = context.asAbsolutePath('dist/server.cjs');
@@ -32,8 +33,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'nvlab' },
   };
   client = new LanguageClient('nvlab', 'nvlab language server', serverOptions, clientOptions);
-  await client.start();
-  log.info('language server started');
+  // Not awaited: activation (and the editor) need not wait for the server to load the register database.
+  const c = client;
+  c.start().then(
+    () => log.info(`language server ready ${Date.now() - t0} ms after activation began`),
+    (e: unknown) => log.error(`the language server did not start: ${(e as Error).message}`),
+  );
 
   registerCommands(context, log);
 
@@ -81,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }),
     }),
   );
+  log.info(`activated in ${Date.now() - t0} ms`);
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,6 +4,8 @@
  * arrows between levels, and the output address or the fault.
  */
 export interface Step {
+  /** 1 or 2 (adapters before the field existed: absent). */
+  stage?: number;
   level: number;
   address: string;
   pa: string;
@@ -15,6 +17,8 @@ export interface Step {
 export interface Walk {
   address: string;
   el: number;
+  /** e.g. "EL1&0, stage 1 + stage 2". */
+  regime?: string;
   steps: Step[];
   result: { pa?: string; size?: number; fault?: string };
 }
@@ -28,7 +32,7 @@ export function walkHtml(w: Walk): string {
         .map(([k, v]) => `<span class="field">${esc(k)} = ${v}</span>`)
         .join(' ');
       const arrow = i + 1 < w.steps.length ? '<div class="arrow">↓</div>' : '';
-      return `<div class="level ${esc(s.type)}"><div class="head">Level ${s.level} — ${esc(s.type)}</div><div>descriptor at ${esc(s.address)}${s.pa !== s.address ? ` (PA ${esc(s.pa)})` : ''}: <code>${esc(s.descriptor)}</code></div>${s.type === 'invalid' ? '' : `<div>output ${esc(s.output)}</div>`}<div>${fields}</div></div>${arrow}`;
+      return `<div class="level ${esc(s.type)}"><div class="head">${s.stage ? `Stage ${s.stage}, level` : 'Level'} ${s.level} — ${esc(s.type)}</div><div>descriptor at ${esc(s.address)}${s.pa !== s.address ? ` (PA ${esc(s.pa)})` : ''}: <code>${esc(s.descriptor)}</code></div>${s.type === 'invalid' ? '' : `<div>output ${esc(s.output)}</div>`}<div>${fields}</div></div>${arrow}`;
     })
     .join('');
   const result = w.result.fault ? `<div class="result fault">Fault: ${esc(w.result.fault)}</div>` : `<div class="result ok">PA ${esc(w.result.pa ?? '?')} (${w.result.size} byte ${w.result.size === 4096 ? 'page' : 'block'})</div>`;
@@ -41,6 +45,6 @@ body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); 
 .arrow { margin-left: 20px; }
 .result { margin-top: 10px; font-weight: bold; }
 .fault { color: var(--vscode-errorForeground); }
-</style></head><body><h2>Walk of ${esc(w.address)} (EL${w.el} regime)</h2>${levels || '<div>No stage is on: the address is used as it is.</div>'}${result}</body></html>`;
+</style></head><body><h2>Walk of ${esc(w.address)} (${w.regime ? esc(w.regime) : `EL${w.el}`} regime)</h2>${levels || '<div>No stage is on: the address is used as it is.</div>'}${result}</body></html>`;
 }
 

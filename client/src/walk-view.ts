@@ -21,8 +21,16 @@ export async function showWalk(): Promise<void> {
   }
   const address = await vscode.window.showInputBox({ prompt: 'Virtual address to walk', value: pc });
   if (!address) return;
+  // A hypervisor cares about two regimes: its own, and its guests' (through its stage 2).
+  const regimes = [
+    { label: 'EL2', description: "the image's own regime (EL2 or EL2&0)", el: 2, stage12: false },
+    { label: 'EL1&0, stage 1 + stage 2', description: 'as its guests see it, through its stage 2', el: 1, stage12: true },
+    { label: 'EL1&0, stage 1 only', description: "its guests' own tables", el: 1, stage12: false },
+  ];
+  const regime = await vscode.window.showQuickPick(regimes, { placeHolder: `Walk ${address} in which translation regime?` });
+  if (!regime) return;
   try {
-    const w = (await session.customRequest('nvlabWalk', { address })) as Walk;
+    const w = (await session.customRequest('nvlabWalk', { address, el: regime.el, stage12: regime.stage12 })) as Walk;
     const panel = vscode.window.createWebviewPanel('nvlab.walk', `Walk ${address}`, vscode.ViewColumn.Beside, {});
     panel.webview.html = walkHtml(w);
   } catch (e) {

@@ -26,6 +26,8 @@ import { findSysreg, sysregFields, sysregNameForKey } from '../../emulator/arch/
 import { decodeEsr, faultStatus } from '../../emulator/arch/esr-decode.js';
 import { Access } from '../../emulator/mmu/permissions.js';
 import { Fault } from '../../emulator/mmu/fault.js';
+import { regimeForEl, stage1Enabled, stage2Enabled } from '../../emulator/mmu/regime.js';
+import { Regime } from '../../emulator/mmu/walk-params.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
 import { debugTranslate, peekVirtual, pokeVirtual } from '../../emulator/cpu/memory-access.js';
 import { type MemoryWatch, MemoryWatches, WATCH_READ, WATCH_WRITE } from '../../emulator/cpu/memory-watch.js';
@@ -1117,14 +1119,23 @@ export class NvlabSession extends DebugSession {
     const fault = new Fault();
     const lo = Number(addr & 0xffffffffn) | 0;
     const hi = Number(addr >> 32n) | 0;
-    const { entry, steps } = pe.mmu.debugWalk(lo, hi, el, args.stage12 !== false, fault);
+    const stage12 = args.stage12 !== false;
+    const { entry, steps } = pe.mmu.debugWalk(lo, hi, el, stage12, fault);
     const hx = (n: number): string => '0x' + n.toString(16);
+    // The steps are stage 1's, then stage 2's of the output (its levels start again); stage 2's alone when stage 1 is off.
+    const regime = regimeForEl(pe.sr, el);
+    let stage = stage1Enabled(pe.sr, regime) ? 1 : 2;
+    let prev = -2;
     return {
       address: '0x' + addr.toString(16),
       el,
+      regime: `${['EL1&0', 'EL2', 'EL2&0'][regime as number]}${regime === Regime.EL10 ? (stage12 && stage2Enabled(pe.sr, regime) ? ', stage 1 + stage 2' : ', stage 1') : ''}`,
       steps: steps.map((st) => {
+        if (stage === 1 && st.level <= prev) stage = 2;
+        prev = st.level;
         const type = (st.lo & 1) === 0 ? 'invalid' : st.level < 3 && (st.lo & 2) !== 0 ? 'table' : st.level === 3 && (st.lo & 2) === 0 ? 'reserved' : st.level === 3 ? 'page' : 'block';
         return {
+          stage,
           level: st.level,
           address: hx(st.addr),
           pa: hx(st.pa),

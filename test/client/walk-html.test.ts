@@ -20,4 +20,17 @@ describe('walkHtml', () => {
     expect(html).not.toContain('<x>');
     expect(html.match(/class="arrow"/g)).toHaveLength(1);
   });
+
+  it('names the regime and the stage of each level when the adapter says them', () => {
+    const html = walkHtml({
+      address: '0x40000000',
+      el: 1,
+      regime: 'EL1&0, stage 1 + stage 2',
+      steps: [{ stage: 2, level: 3, address: '0x40086000', pa: '0x40086000', descriptor: '0x00000000410007ff', type: 'page', output: '0x41000000', fields: { 'AF [10]': 1 } }],
+      result: { pa: '0x41000000', size: 4096 },
+    });
+    expect(html).toContain('<h2>Walk of 0x40000000 (EL1&amp;0, stage 1 + stage 2 regime)</h2>');
+    expect(html).toContain('Stage 2, level 3 — page');
+    expect(html).toContain('PA 0x41000000 (4096 byte page)');
+  });
 });

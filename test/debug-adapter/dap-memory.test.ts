@@ -127,6 +127,11 @@ describe('state views', () => {
     const rows = tlb.map((v) => `${v.name} ${v.value}`);
     expect(rows).toContain('stage 2 IPA 0x40000000 → PA 0x40000000, 1G, VMID 1, level 1, attr 0x0f');
     expect(rows).toContain('stage 2 IPA 0x40000000 → PA 0x41000000, 4K, VMID 2, level 3, attr 0x0f');
+    // The walk view's request for a guest's address: its stage 1 is off, so the walk is the guest hypervisor's stage 2.
+    const walk = (await dc.customRequest('nvlabWalk', { address: '0x40000000', el: 1 })).body as { regime: string; steps: { stage: number; level: number; type: string }[]; result: { pa?: string } };
+    expect(walk.regime).toBe('EL1&0, stage 1 + stage 2');
+    expect(walk.steps.map((s) => `${s.stage}:${s.level} ${s.type}`)).toEqual(['2:1 table', '2:2 table', '2:3 page']);
+    expect(walk.result.pa).toBe('0x41000000');
     const sys = (await dc.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'System registers')!.variablesReference })).body.variables;
     const el2 = sys.find((v) => v.name === 'EL2 registers')!;
     expect(el2.value).toMatch(/^\d{3} registers$/);

@@ -330,9 +330,10 @@ describe('the translation walk view', () => {
     // hyp_main runs at its runtime VA, PA + 0x0000_8000_0000_0000, with the EL2 MMU on.
     await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x800040081000' }] });
     await stoppedAfter(() => dc.configurationDoneRequest());
-    type Walk = { steps: { level: number; type: string; descriptor: string; fields: Record<string, number> }[]; result: { pa?: string; fault?: string } };
+    type Walk = { regime: string; steps: { stage: number; level: number; type: string; descriptor: string; fields: Record<string, number> }[]; result: { pa?: string; fault?: string } };
     const w = (await dc.customRequest('nvlabWalk', { address: '0x800040081000' })).body as Walk;
-    expect(w.steps.map((s) => s.level)).toEqual([0, 1, 2, 3]);
+    expect(w.regime).toBe('EL2');
+    expect(w.steps.map((s) => `${s.stage}:${s.level}`)).toEqual(['1:0', '1:1', '1:2', '1:3']);
     expect(w.steps.slice(0, 3).every((s) => s.type === 'table')).toBe(true);
     expect(w.steps[3]!.type).toBe('page');
     expect(w.steps[3]!.fields['AF [10]']).toBe(1);

@@ -5,8 +5,10 @@
  * mini-hyp stopping at a forwarded trap with its description and the
  * decoded state. Screenshots of each step land in test-artifacts/e2e/.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Editor, exampleFiles, openEditor } from './harness.js';
+import { ARTIFACTS, type Editor, exampleFiles, openEditor } from './harness.js';
 
 const TABLE = `# An e2e table
 control TID3 forwards reads when HCR_EL2.TID3 == 1
@@ -105,6 +107,43 @@ describe('nvlab in VS Code', () => {
     expect(await description.count()).toBeGreaterThan(0);
   });
 
+  it('opens the deciding trap-table entry from the trap log, with its hit count as a code lens', async () => {
+    const p = ed.page;
+    await p.locator('.pane-header', { hasText: /nvlab Trap Log/i }).first().click();
+    const row = p.locator('.monaco-list-row', { hasText: /→ vEL2\s+MRS x1, ID_AA64PFR0_EL1/ });
+    await row.first().waitFor({ timeout: 30_000 });
+    await row.first().click();
+    const lens = p.locator('.codelens-decoration', { hasText: 'forwarded 1 time in the debug session' });
+    await lens.first().waitFor({ timeout: 30_000 });
+    // The lens sits above the entry that decided the trap (its first register is ID_PFR0_EL1).
+    await p.locator('.view-line', { hasText: /^trap\s+ID_PFR0_EL1/ }).first().waitFor({ timeout: 10_000 });
+    await ed.shot('trap-log-entry-hit-count');
+    expect(await lens.count()).toBe(1);
+  });
+
+  it("draws a walk of a guest's address through the guest hypervisor's stage 2", async () => {
+    const p = ed.page;
+    await p.keyboard.press('Control+Shift+P');
+    await p.keyboard.type('nvlab: Show a translation table walk');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Show a translation table walk' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    // The box opens once the adapter has answered for the PC it proposes.
+    await p.locator('.quick-input-message', { hasText: 'Virtual address to walk' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Control+A');
+    await p.keyboard.type('0x40000000');
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'EL1&0, stage 1 + stage 2' }).first().waitFor({ timeout: 10_000 });
+    await p.keyboard.type('stage 1 + stage 2');
+    await p.keyboard.press('Enter');
+    // Webviews live two iframes deep.
+    const view = p.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await view.getByText('Stage 2, level 3 — page').waitFor({ timeout: 30_000 });
+    await view.getByText('Walk of 0x40000000 (EL1&0, stage 1 + stage 2 regime)').waitFor({ timeout: 10_000 });
+    await ed.shot('translation-walk');
+    expect(await view.locator('.level').count()).toBe(3);
+    expect(await view.locator('.result').innerText()).toMatch(/^PA 0x41000000 \(4096 byte page\)$/);
+  });
+
   it('runs the walkthrough\'s debug step: the bundled example, stopping at the first forwarded trap', async () => {
     const p = ed.page;
     await p.locator('.debug-toolbar [aria-label^="Stop"]').first().click();
@@ -117,5 +156,22 @@ describe('nvlab in VS Code', () => {
     await stop.first().waitFor({ timeout: 60_000 });
     await ed.shot('walkthrough-debug-example');
     expect(await stop.count()).toBeGreaterThan(0);
+  });
+});
+
+describe('activation', () => {
+  it('is measured by VS Code itself (Show Running Extensions), for npm run bench', async () => {
+    const p = ed.page;
+    await p.keyboard.press('Control+Shift+P');
+    await p.keyboard.type('Developer: Show Running Extensions');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Running Extensions' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    const row = p.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'nvlab' });
+    await row.first().waitFor({ timeout: 30_000 });
+    const text = await row.first().innerText();
+    await ed.shot('running-extensions');
+    const ms = /(\d+)\s*ms/.exec(text);
+    expect(ms, text).not.toBeNull();
+    writeFileSync(join(ARTIFACTS, 'activation.json'), JSON.stringify({ activationMs: Number(ms![1]), row: text.replace(/\s+/g, ' ') }) + '\n');
   });
 });

@@ -61,6 +61,9 @@ export async function openEditor(files: Record<string, string | Uint8Array>): Pr
       'update.mode': 'none',
       'editor.hover.delay': 200,
       'workbench.colorTheme': 'Default Dark Modern',
+      // The chat panel would take a third of every screenshot.
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
     }),
   );
   for (const [rel, content] of Object.entries(files)) {
