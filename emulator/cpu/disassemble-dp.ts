@@ -133,9 +133,25 @@ export function disDataProcessingImmediate(w: number, pc: PcRelative): Decoded |
     case 0b111:
       return extract(w, sf, rd, rn);
     default:
-      // Add/subtract with tags (FEAT_MTE) and min/max immediate (FEAT_CSSC).
-      return null;
+      return (w >>> 22) & 1 ? minMaxImmediate(w, sf, rd, rn) : addSubTags(w, sf, rd, rn);
   }
+}
+
+/** ADDG/SUBG (FEAT_MTE): offset in 16-byte granules, tag offset. */
+function addSubTags(w: number, sf: number, rd: number, rn: number): Decoded | null {
+  if (!sf || (w >>> 29) & 1 || (w >>> 14) & 3) return null;
+  const ops = `${rs(rd, 1)}, ${rs(rn, 1)}, ${imm(((w >>> 16) & 0x3f) * 16)}, ${imm((w >>> 10) & 0xf)}`;
+  return d((w >>> 30) & 1 ? 'subg' : 'addg', ops);
+}
+
+/** SMAX/UMAX/SMIN/UMIN (immediate), FEAT_CSSC: the immediate in decimal, signed for the signed forms. */
+function minMaxImmediate(w: number, sf: number, rd: number, rn: number): Decoded | null {
+  const opc = (w >>> 18) & 0xf;
+  if ((w >>> 29) & 3 || opc > 3) return null;
+  const imm8 = (w >>> 10) & 0xff;
+  const signed = (opc & 1) === 0;
+  const mn = ['smax', 'umax', 'smin', 'umin'][opc]!;
+  return d(mn, `${rz(rd, sf)}, ${rz(rn, sf)}, ${dec(signed ? sext(imm8, 8) : imm8)}`);
 }
 
 function addSubImmediate(w: number, sf: number, rd: number, rn: number): Decoded | null {
@@ -360,8 +376,17 @@ function condSelect(w: number, sf: number, rd: number, rn: number, rm: number): 
 function twoSource(w: number, sf: number, rd: number, rn: number, rm: number): Decoded | null {
   const s = (w >>> 29) & 1;
   const opcode = (w >>> 10) & 0x3f;
+  if (opcode === 0 && sf) {
+    // SUBP/SUBPS (FEAT_MTE): pointer difference; CMPP is SUBPS into XZR.
+    if (s && rd === 31) return d('cmpp', `${rs(rn, 1)}, ${rs(rm, 1)}`);
+    return d(s ? 'subps' : 'subp', `${rz(rd, 1)}, ${rs(rn, 1)}, ${rs(rm, 1)}`);
+  }
   if (s) return null;
   const three = `${rz(rd, sf)}, ${rz(rn, sf)}, ${rz(rm, sf)}`;
+  if (sf && opcode === 0b000100) return d('irg', `${rs(rd, 1)}, ${rs(rn, 1)}` + (rm === 31 ? '' : `, ${rz(rm, 1)}`));
+  if (sf && opcode === 0b000101) return d('gmi', `${rz(rd, 1)}, ${rs(rn, 1)}, ${rz(rm, 1)}`);
+  if (sf && opcode === 0b001100) return d('pacga', `${rz(rd, 1)}, ${rz(rn, 1)}, ${rs(rm, 1)}`);
+  if ((opcode & 0b111100) === 0b011000) return d(['smax', 'umax', 'smin', 'umin'][opcode & 3]!, three);
   switch (opcode) {
     case 0b000010:
       return d('udiv', three);
@@ -392,7 +417,9 @@ function oneSource(w: number, sf: number, rd: number, rn: number): Decoded | nul
   const s = (w >>> 29) & 1;
   const opcode2 = (w >>> 16) & 31;
   const opcode = (w >>> 10) & 0x3f;
-  if (s || opcode2 !== 0) return null;
+  if (s) return null;
+  if (opcode2 === 1 && sf) return pointerAuth(opcode, rd, rn);
+  if (opcode2 !== 0) return null;
   const two = `${rz(rd, sf)}, ${rz(rn, sf)}`;
   switch (opcode) {
     case 0:
@@ -407,9 +434,29 @@ function oneSource(w: number, sf: number, rd: number, rn: number): Decoded | nul
       return d('clz', two);
     case 5:
       return d('cls', two);
+    case 6:
+      return d('ctz', two);
+    case 7:
+      return d('cnt', two);
+    case 8:
+      return d('abs', two);
     default:
       return null;
   }
+}
+
+const PAC_OPS = ['pacia', 'pacib', 'pacda', 'pacdb', 'autia', 'autib', 'autda', 'autdb'] as const;
+
+/** FEAT_PAuth data processing: PAC*, AUT* (with a modifier, or the Z forms with zero), XPAC*. */
+function pointerAuth(opcode: number, rd: number, rn: number): Decoded | null {
+  if (opcode < 8) return d(PAC_OPS[opcode]!, `${rz(rd, 1)}, ${rs(rn, 1)}`);
+  if (rn !== 31) return null;
+  if (opcode < 16) {
+    const op = PAC_OPS[opcode - 8]!;
+    return d(op.slice(0, 4) + 'z' + op.slice(4), rz(rd, 1));
+  }
+  if (opcode === 16 || opcode === 17) return d(opcode === 16 ? 'xpaci' : 'xpacd', rz(rd, 1));
+  return null;
 }
 
 function threeSource(w: number, sf: number, rd: number, rn: number, rm: number): Decoded | null {

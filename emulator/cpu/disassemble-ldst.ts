@@ -29,6 +29,7 @@ export function disLoadStore(w: number, pc: PcRelative): DecodeResult {
       return ((w >>> 24) & 3) === 0 ? exclusiveOrdered(w) : null;
     case 0b011:
       if (((w >>> 24) & 3) === 0) return literal(w, pc);
+      if (w >>> 24 === 0xd9 && (w >>> 21) & 1) return memoryTags(w);
       if (((w >>> 24) & 3) === 1 && ((w >>> 21) & 1) === 0 && ((w >>> 10) & 3) === 0) return rcpcUnscaled(w);
       return null;
     case 0b101:
@@ -85,8 +86,10 @@ function exclusiveOrdered(w: number): DecodeResult {
     return d(mn, `${rz(rs_, px)}, ${rz(rs_ + 1, px)}, ${rz(rt, px)}, ${rz(rt + 1, px)}, ${mem}`);
   }
   if (o2 && !o1) {
-    // objdump takes Rs<3:0> and Rt2 of LDAR as fixed ones (not of STLR, LDLAR, STLLR, nor the exclusives).
-    if (o0 && l && ((rs_ & 15) !== 15 || rt2 !== 31)) return UNALLOCATED;
+    // objdump takes Rt2 and Rs<3:0> (all of Rs for LDARH) of LDAR as fixed ones; not those of STLR,
+    // LDLAR, STLLR, nor the exclusives'. Arm calls them should-be-one: other values are CONSTRAINED UNPREDICTABLE.
+    const rsFixed = size === 1 ? 31 : 15;
+    if (o0 && l && ((rs_ & rsFixed) !== rsFixed || rt2 !== 31)) return UNALLOCATED;
     if (l) return d(`${o0 ? 'ldar' : 'ldlar'}${sfx}`, `${rz(rt, x)}, ${mem}`);
     return d(`${o0 ? 'stlr' : 'stllr'}${sfx}`, `${rz(rt, x)}, ${mem}`);
   }
@@ -131,7 +134,14 @@ function pair(w: number): DecodeResult {
     x = true;
     scale = 2;
     mn = 'ldpsw';
-  } else return null; // STGP (FEAT_MTE) and unallocated
+  } else if (opc === 1 && !l && mode !== 0) {
+    // STGP (FEAT_MTE): offset in 16-byte granules.
+    const off = imm7 * 16;
+    const regs = `${rz(rt, 1)}, ${rz(rt2, 1)}`;
+    if (mode === 1) return d('stgp', `${regs}, [${rs(rn, 1)}], #${off}`);
+    if (mode === 3) return d('stgp', `${regs}, [${rs(rn, 1)}, #${off}]!`);
+    return d('stgp', `${regs}, ${memOffset(rn, off)}`);
+  } else return null;
   const off = imm7 * (1 << scale);
   const regs = `${rz(rt, x)}, ${rz(rt2, x)}`;
   if (mode === 1) return d(mn, `${regs}, [${rs(rn, 1)}], #${off}`);
@@ -181,7 +191,7 @@ function register(w: number): DecodeResult {
   }
   const b11_10 = (w >>> 10) & 3;
   if (b11_10 === 0) return atomic(w);
-  if (b11_10 !== 2) return null; // LDRAA/LDRAB (FEAT_PAuth)
+  if (b11_10 & 1) return size === 3 ? loadAuthenticated(w) : null;
   const option = (w >>> 13) & 7;
   const s = (w >>> 12) & 1;
   const rm = (w >>> 16) & 31;
@@ -193,6 +203,36 @@ function register(w: number): DecodeResult {
   const mem = `[${rs(rn, 1)}, ${index}]`;
   if (form === 'prfm') return d('prfm', `${prfop(rt)}, ${mem}`);
   return d(`${form.stem}r${form.sfx}`, `${rz(rt, form.x)}, ${mem}`);
+}
+
+/** LDRAA/LDRAB (FEAT_PAuth): a 10-bit signed offset in doublewords, optionally written back. */
+function loadAuthenticated(w: number): Decoded {
+  const off = sext((((w >>> 22) & 1) << 9) | ((w >>> 12) & 0x1ff), 10) * 8;
+  const base = rs((w >>> 5) & 31, 1);
+  const mn = (w >>> 23) & 1 ? 'ldrab' : 'ldraa';
+  const mem = off === 0 ? `[${base}]` : `[${base}, #${off}]`;
+  return d(mn, `${rz(w & 31, 1)}, ${mem}${(w >>> 11) & 1 ? '!' : ''}`);
+}
+
+/** The FEAT_MTE tag stores and loads (bits [31:24] = 11011001, bit 21 = 1), offsets in 16-byte granules. */
+function memoryTags(w: number): Decoded | null {
+  const opc = (w >>> 22) & 3;
+  const op2 = (w >>> 10) & 3;
+  const imm9 = sext((w >>> 12) & 0x1ff, 9);
+  const rt = w & 31;
+  const base = rs((w >>> 5) & 31, 1);
+  if (op2 === 0) {
+    // The bulk forms take no offset; LDG takes one.
+    if (opc === 1) return d('ldg', `${rz(rt, 1)}, ${imm9 ? `[${base}, #${imm9 * 16}]` : `[${base}]`}`);
+    if (imm9 !== 0) return null;
+    return d(['stzgm', '', 'stgm', 'ldgm'][opc]!, `${rz(rt, 1)}, [${base}]`);
+  }
+  const mn = ['stg', 'stzg', 'st2g', 'stz2g'][opc]!;
+  const off = imm9 * 16;
+  const t = rs(rt, 1);
+  if (op2 === 1) return d(mn, `${t}, [${base}], #${off}`);
+  if (op2 === 3) return d(mn, `${t}, [${base}, #${off}]!`);
+  return d(mn, `${t}, ${off === 0 ? `[${base}]` : `[${base}, #${off}]`}`);
 }
 
 const ATOMIC_OPS = ['add', 'clr', 'eor', 'set', 'smax', 'smin', 'umax', 'umin'] as const;

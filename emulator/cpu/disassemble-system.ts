@@ -6,7 +6,7 @@
 // Runs in the VS Code extension bundle too, so no Node-only APIs here.
 
 import { sysregEncodingsByKey, sysregNameForKey } from '../arch/sysreg-db.js';
-import { COND, condComment, dec, imm, rz, sext, type Decoded, type PcRelative } from './disassemble-format.js';
+import { COND, condComment, dec, imm, rs, rz, sext, type Decoded, type PcRelative } from './disassemble-format.js';
 
 const d = (mnemonic: string, operands = '', comment?: string): Decoded => ({ mnemonic, operands, comment });
 
@@ -25,12 +25,13 @@ export function disBranchSystem(w: number, pc: PcRelative): Decoded | null {
     return d((w >>> 24) & 1 ? 'cbnz' : 'cbz', `${rz(rt, w >>> 31)}, ${target}`);
   }
   if (op0 === 0b010) {
-    // B.cond; BC.cond (FEAT_HBC, bit 4) and the rest of this space are left to the fallback.
-    if ((w >>> 24) & 1 || (w >>> 25) & 1 || (w >>> 4) & 1) return null;
+    // B.cond, and BC.cond (FEAT_HBC) with bit 4 set.
+    if ((w >>> 24) & 1 || (w >>> 25) & 1) return null;
+    const bc = (w >>> 4) & 1 ? 'bc' : 'b';
     const cond = w & 0xf;
     const target = pc.address(sext((w >>> 5) & 0x7ffff, 19) * 4);
-    const alt = BCOND_ALIASES[cond];
-    return { mnemonic: `b.${COND[cond]}`, operands: target, comment: alt, commentPad: -1 };
+    const alt = BCOND_ALIASES[cond]?.replace(/\bb\./g, bc + '.');
+    return { mnemonic: `${bc}.${COND[cond]}`, operands: target, comment: alt, commentPad: -1 };
   }
   if (op0 !== 0b110) return null;
   if ((w >>> 25) & 1) return branchRegister(w);
@@ -59,6 +60,8 @@ function exceptionGeneration(w: number): Decoded | null {
   if (opc === 0 && ll !== 0) return d(['', 'svc', 'hvc', 'smc'][ll]!, imm(imm16));
   if (opc === 1 && ll === 0) return d('brk', imm(imm16));
   if (opc === 2 && ll === 0) return d('hlt', imm(imm16));
+  if (opc === 3 && ll === 0) return d('tcancel', dec(imm16));
+  if (opc === 5 && ll !== 0) return d(`dcps${ll}`, imm16 ? imm(imm16) : '');
   return null;
 }
 
@@ -68,7 +71,9 @@ function branchRegister(w: number): Decoded | null {
   const op3 = (w >>> 10) & 0x3f;
   const rn = (w >>> 5) & 31;
   const op4 = w & 31;
-  if (op2 !== 31 || op3 !== 0 || op4 !== 0) return null;
+  if (op2 !== 31) return null;
+  if (op3 === 2 || op3 === 3) return pointerAuthBranch(opc, op3 & 1 ? 'b' : 'a', rn, op4);
+  if (op3 !== 0 || op4 !== 0) return null;
   switch (opc) {
     case 0:
       return d('br', rz(rn, 1));
@@ -80,6 +85,23 @@ function branchRegister(w: number): Decoded | null {
       return rn === 31 ? d('eret') : null;
     case 5:
       return rn === 31 ? d('drps') : null;
+    default:
+      return null;
+  }
+}
+
+/** FEAT_PAuth branches: key A or B, with a modifier register (BRAA) or zero (BRAAZ), RETAA, ERETAA. */
+function pointerAuthBranch(opc: number, key: string, rn: number, rm: number): Decoded | null {
+  switch (opc) {
+    case 0:
+    case 1:
+      return rm === 31 ? d(`${opc ? 'blr' : 'br'}a${key}z`, rz(rn, 1)) : null;
+    case 2:
+    case 4:
+      return rn === 31 && rm === 31 ? d(`${opc === 2 ? 'ret' : 'eret'}a${key}`) : null;
+    case 8:
+    case 9:
+      return d(`${opc === 9 ? 'blr' : 'br'}a${key}`, `${rz(rn, 1)}, ${rs(rm, 1)}`);
     default:
       return null;
   }
@@ -156,6 +178,11 @@ function system(w: number): Decoded {
   if (op0 >= 2) return l ? d('mrs', `${rz(rt, 1)}, ${sysregName(key, 'read')}`) : d('msr', `${sysregName(key, 'write')}, ${rz(rt, 1)}`);
   if (op0 === 1) return l ? d('sysl', `${rz(rt, 1)}, ${sysOperands(op1, crn, crm, op2)}`) : sysInstruction(key, op1, crn, crm, op2, rt);
   // op0 == 0: hints, barriers and PSTATE writes; anything else there is shown as a generic register access.
+  if (op1 === 3 && crm <= 1) {
+    // The op0 == 0 instructions with a register: WFET/WFIT (FEAT_WFxT), TSTART/TTEST (FEAT_TME).
+    if (!l && crn === 1 && crm === 0 && op2 <= 1) return d(op2 ? 'wfit' : 'wfet', rz(rt, 1));
+    if (l && crn === 3 && op2 === 3) return d(crm ? 'ttest' : 'tstart', rz(rt, 1));
+  }
   if (!l && rt === 31) {
     const named = op0Instruction(op1, crn, crm, op2);
     if (named) return named;
@@ -213,6 +240,11 @@ function pstate(op1: number, crm: number, op2: number): Decoded | null {
   const field = (op1 << 3) | op2;
   if (field === ((3 << 3) | 6)) return d('msr', `daifset, ${imm(crm)}`);
   if (field === ((3 << 3) | 7)) return d('msr', `daifclr, ${imm(crm)}`);
+  if (field === ((3 << 3) | 3) && crm >= 2 && crm <= 7) {
+    // SVCR writes: CRm<2:1> selects SM, ZA or both, CRm<0> the value.
+    const what = ['', 'sm', 'za', ''][crm >>> 1]!;
+    return d(crm & 1 ? 'smstart' : 'smstop', what);
+  }
   const name = PSTATE_BIT_FIELDS[field];
   if (name && crm <= 1) return d('msr', `${name}, ${imm(crm)}`);
   return null;

@@ -271,6 +271,23 @@ describe('disassembler: tricky cases', () => {
     expect(text(0x17fffc00, 0x1000, 0, sym)).toBe('b\t0x0'); // below every symbol
   });
 
+  it('decodes the general-register instructions of features the executor lacks (PAuth, MTE, CSSC, HBC)', () => {
+    // Expected texts from objdump 2.40.
+    expect(text(0xd65f0bff)).toBe('retaa');
+    expect(text(0xd73f0820)).toBe('blraa\tx1, x0');
+    expect(text(0xdac103cf)).toBe('pacia\tx15, x30');
+    expect(text(0xdac143e0)).toBe('xpaci\tx0');
+    expect(text(0xf8a00c20)).toBe('ldrab\tx0, [x1]!');
+    expect(text(0xf87ff420)).toBe('ldraa\tx0, [x1, #-8]');
+    expect(text(0x91800fff)).toBe('addg\tsp, sp, #0x0, #0x3');
+    expect(text(0xd9200c20)).toBe('stg\tx0, [x1, #0]!');
+    expect(text(0xbac2001f)).toBe('cmpp\tx0, x2');
+    expect(text(0x91c3fc20)).toBe('smax\tx0, x1, #-1');
+    expect(text(0xdac01c20)).toBe('cnt\tx0, x1');
+    expect(text(0x54000050)).toBe('bc.eq\t0x8  // bc.none');
+    expect(text(0xd4a00021)).toBe('dcps1\t#0x1');
+  });
+
   it('says what it cannot decode, without inventing operands', () => {
     expect(disassemble(0x0000002a)).toMatchObject({ text: 'udf\t#42', status: 'decoded' });
     expect(disassemble(0x02000000)).toMatchObject({ text: '.inst\t0x02000000 ; undefined', status: 'undefined' });
