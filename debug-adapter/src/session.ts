@@ -413,7 +413,8 @@ export class NvlabSession extends DebugSession {
     let best: { name: string; value: number } | undefined;
     for (const s of this.settings?.image.symbols ?? []) {
       const v = Number(s.value);
-      if (s.name && !s.name.startsWith('$') && v <= addr && (!best || v > best.value)) best = { name: s.name, value: v };
+      // Mapping symbols ($x, $d) and constants (SHN_ABS: GUEST_IPA = 0x40000000) name no code.
+      if (s.name && !s.name.startsWith('$') && s.shndx !== 0 && s.shndx !== 0xfff1 && v <= addr && (!best || v > best.value)) best = { name: s.name, value: v };
     }
     return best ? (addr === best.value ? best.name : `${best.name}+0x${(addr - best.value).toString(16)}`) : `0x${addr.toString(16)}`;
   }
@@ -766,6 +767,21 @@ export class NvlabSession extends DebugSession {
       const f2 = new StackFrame(2, `guest hypervisor (vEL2): VBAR_EL2 0x${hex64(v.lo[SR.VBAR_EL2]!, v.hi[SR.VBAR_EL2]!)}, last ELR_EL2 ${this.symbolize(elr)}`) as DebugProtocol.StackFrame;
       f2.presentationHint = 'subtle';
       frames.push(f2);
+    }
+    const inEl2 = host ? host.context === 'hyp' && cpu.el !== 0 : cpu.el === 2;
+    if (inEl2) {
+      // The hypervisor's last exception entry, when it came from below: the guest's frame it trapped from.
+      const file = host ? host.vpe.regs : cpu.sr;
+      const spsr = file.lo[SR.SPSR_EL2]!;
+      const from = (spsr >>> 2) & 3;
+      if ((spsr & 0x10) === 0 && from < 2) {
+        const elr = file.hi[SR.ELR_EL2]! * 2 ** 32 + (file.lo[SR.ELR_EL2]! >>> 0);
+        const esr = decodeEsr(big(file, SR.ESR_EL2), { sysregName: sysregNameForKey });
+        const f = new StackFrame(2, `${this.symbolize(elr)} [${host ? 'L2 ' : ''}EL${from}, last exception entry to ${host ? 'vEL2' : 'EL2'}: ${esr.summary}]`) as DebugProtocol.StackFrame;
+        f.instructionPointerReference = '0x' + elr.toString(16);
+        f.presentationHint = 'subtle';
+        frames.push(f);
+      }
     }
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);

@@ -31,6 +31,8 @@ export interface ElfSymbol {
   type: number;
   /** STB_* binding: 0 LOCAL, 1 GLOBAL, 2 WEAK. */
   bind: number;
+  /** Section index: 0 undefined, 0xfff1 (SHN_ABS) for a constant that is no address (`.equ`). */
+  shndx: number;
 }
 
 export interface ElfImage {
@@ -178,7 +180,7 @@ function readSymbols(dv: DataView, len: number, shoff: bigint, shentsize: number
       while (end < strEnd && bytes[end] !== 0) end++;
       const name = new TextDecoder().decode(bytes.subarray(strStart + nameOff, end));
       if (name.length === 0) continue;
-      symbols.push({ name, value, size, type: info & 0xf, bind: info >> 4 });
+      symbols.push({ name, value, size, type: info & 0xf, bind: info >> 4, shndx: dv.getUint16(o + 6, true) });
     }
   }
   return symbols;

@@ -64,6 +64,9 @@ describe('a nested debug session on mini-hyp', () => {
     // The stop is at the guest hypervisor's vector, where the injected exception went.
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     expect(frames[0]!.name).toBe('vectors+0x400 [vEL2 (guest hypervisor)]');
+    // Below it, the L2 guest's frame it trapped from (guest code at IPA 0x40000000 has no symbol).
+    expect(frames[1]!.name).toBe('0x40000034 [L2 EL1, last exception entry to vEL2: EC 0x18 MSR/MRS/SYS trap: MRS X1, ID_AA64PFR0_EL1 (op0=3 op1=0 CRn=0 CRm=4 op2=0)]');
+    expect(frames[1]!.instructionPointerReference).toBe('0x40000034');
     const allScopes = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes;
     expect(allScopes.map((s) => s.name.replace(/\d+ entries/, 'N entries'))).toEqual(['Registers', 'PSTATE', 'System registers', 'Virtual EL2 (guest hypervisor)', 'Shadow stage-2 MMUs', 'Last ESR_EL2 (virtual EL2), decoded', 'TLB (N entries)', 'Last event']);
     const scope = (name: string): number => allScopes.find((s) => s.name.startsWith(name))!.variablesReference;
