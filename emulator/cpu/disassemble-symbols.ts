@@ -44,10 +44,15 @@ function isMappingSymbol(name: string): boolean {
 
 const TWO32 = 4294967296;
 
-/** An unsigned 64-bit value as a double: exact below 2^53, and order-preserving above for these lookups. */
-function key(lo: number, hi: number): number {
-  return (hi >>> 0) * TWO32 + (lo >>> 0);
+/** A 64-bit value as unsigned halves, for comparisons without BigInt. */
+interface U64 {
+  readonly hi: number;
+  readonly lo: number;
 }
+
+const halves = (v: bigint): U64 => ({ hi: Number((v >> 32n) & 0xffffffffn), lo: Number(v & 0xffffffffn) });
+const below = (a: U64, b: U64): boolean => a.hi < b.hi || (a.hi === b.hi && a.lo < b.lo);
+const same = (a: U64, b: U64): boolean => a.hi === b.hi && a.lo === b.lo;
 
 export function objdumpSymbolizer(symbols: readonly SymbolLike[], sections: readonly SectionLike[] = []): Symbolizer {
   const sorted = symbols
@@ -61,38 +66,39 @@ export function objdumpSymbolizer(symbols: readonly SymbolLike[], sections: read
       return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
     });
   const n = sorted.length;
-  // Values as doubles: the lookups compare numbers, not BigInts. Addresses
-  // of one image differ by far less than 2^53, so offsets stay exact.
-  const values = Float64Array.from(sorted, (s) => Number(s.value));
-  const ranges = sections.map((s) => ({ index: s.index, start: Number(s.addr), end: Number(s.addr + s.size) }));
-  const sectionOf = (a: number): number | undefined => ranges.find((r) => a >= r.start && a < r.end)?.index;
+  // Values as unsigned halves: kernel addresses (0xffff...) do not fit a double exactly.
+  const values = sorted.map((s) => halves(s.value));
+  const ranges = sections.map((s) => ({ index: s.index, start: halves(s.addr), end: halves(s.addr + s.size) }));
+  const sectionOf = (a: U64): number | undefined => ranges.find((r) => !below(a, r.start) && below(a, r.end))?.index;
 
-  const name = (i: number, a: number): string => {
-    const off = a - values[i]!;
+  const name = (i: number, a: U64): string => {
+    const v = values[i]!;
+    // A symbol and an address it names are close: the difference of the halves is exact.
+    const off = (a.hi - v.hi) * TWO32 + (a.lo - v.lo);
     return off === 0 ? sorted[i]!.name : `${sorted[i]!.name}+0x${off.toString(16)}`;
   };
 
   return (lo, hi, pcLo, pcHi) => {
-    const a = key(lo, hi);
+    const a = { hi: hi >>> 0, lo: lo >>> 0 };
     // First index whose value is above a; the candidate group is the run of equal values before it.
     let l = 0;
     let r = n;
     while (l < r) {
       const m = (l + r) >>> 1;
-      if (values[m]! <= a) l = m + 1;
+      if (!below(a, values[m]!)) l = m + 1;
       else r = m;
     }
     if (l === 0) return undefined;
     let first = l - 1;
-    while (first > 0 && values[first - 1] === values[first]) first--;
+    while (first > 0 && same(values[first - 1]!, values[first]!)) first--;
     if (pcLo !== undefined && ranges.length > 0) {
-      const sec = sectionOf(key(pcLo, pcHi ?? 0));
+      const sec = sectionOf({ hi: (pcHi ?? 0) >>> 0, lo: pcLo >>> 0 });
       if (sec !== undefined && sectionOf(a) === sec && sorted[first]!.shndx !== sec) {
         // Nearest symbol of the instruction's own section at or below the target, if any.
         for (let i = l - 1; i >= 0; i--) {
           if (sorted[i]!.shndx === sec) {
             let j = i;
-            while (j > 0 && values[j - 1] === values[i]) j--;
+            while (j > 0 && same(values[j - 1]!, values[i]!)) j--;
             while (sorted[j]!.shndx !== sec) j++;
             return name(j, a);
           }

@@ -269,6 +269,9 @@ describe('disassembler: tricky cases', () => {
     expect(text(0x14000002, 0x1100, 0, sym)).toBe('b\t1108 <b_start+0x8>'); // own section wins over the global
     expect(text(0x14000042, 0x1000, 0, sym)).toBe('b\t1108 <a_end+0x8>'); // from another section: by address
     expect(text(0x17fffc00, 0x1000, 0, sym)).toBe('b\t0x0'); // below every symbol
+    // Kernel addresses do not fit a double; offsets must still be exact.
+    const kernel = objdumpSymbolizer([{ name: 'el2_vectors', value: 0xffff800008010800n, type: 2, bind: 1 }]);
+    expect(text(0x94000001, 0x08010804, 0xffff8000 | 0, kernel)).toBe('bl\tffff800008010808 <el2_vectors+0x8>');
   });
 
   it('decodes the general-register instructions of features the executor lacks (PAuth, MTE, CSSC, HBC)', () => {
