@@ -127,6 +127,9 @@ const ARCH: SysregProfile = { features: () => true };
 const ALL_FEATURES = (): boolean => true;
 const SLOTS = SR as unknown as Record<string, number>;
 
+const FIELD_LABELS = ['op0', 'op1', 'CRn', 'CRm', 'op2'] as const;
+const FIELD_MAX = [3, 7, 15, 15, 7] as const;
+
 const nameKey = (s: string): string => s.trim().toUpperCase().replace(/[\s_]+/g, '_');
 const encodingText = (key: number): string => {
   const f = sysregKeyFields(key);
@@ -149,6 +152,23 @@ function encodingDescription(key: number): string {
 function halves(v: bigint): [number, number] {
   return [Number(v & 0xffffffffn) | 0, Number((v >> 32n) & 0xffffffffn) | 0];
 }
+
+/**
+ * What checking an item found that depends on the item alone (its text, the
+ * file and the CPU profile): kept per item object for the next check. The
+ * language server re-parses incrementally, and an item it did not re-parse
+ * is the same object with its ranges moved, so its diagnostics still point
+ * at the right place.
+ */
+interface ItemWork {
+  readonly file: string;
+  readonly features: (f: string) => boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+const controlWork = new WeakMap<Item, ItemWork & { readonly def: ControlDef }>();
+/** Encodings per target; the mappings made for the control `def` last time. */
+const trapWork = new WeakMap<Item, ItemWork & { readonly keys: readonly ({ from: number; to: number } | null)[]; def: ControlDef | CombineDef | null; mappings: TrapMapping[] }>();
+const fineWork = new WeakMap<Item, ItemWork & { readonly mappings: readonly FineMapping[] }>();
 
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
@@ -214,6 +234,29 @@ class Checker {
 
   private defineControl(item: ControlItem, file: string): void {
     if (!this.claimName(item.name, file)) return;
+    const done = this.remembered(controlWork, item, file);
+    if (done) {
+      this.controls.set(item.name.text, done.def);
+      return;
+    }
+    const mark = this.diagnostics.length;
+    const def = this.compileControl(item, file);
+    this.controls.set(item.name.text, def);
+    controlWork.set(item, { file, features: this.features, diagnostics: this.diagnostics.slice(mark), def });
+  }
+
+  /**
+   * The work of an item done by an earlier check (of the same file, with the
+   * same profile), its diagnostics reported again; undefined when there is none.
+   */
+  private remembered<W extends ItemWork>(work: WeakMap<Item, W>, item: Item, file: string): W | undefined {
+    const w = work.get(item);
+    if (!w || w.file !== file || w.features !== this.features) return undefined;
+    for (const d of w.diagnostics) this.diagnostics.push(d);
+    return w;
+  }
+
+  private compileControl(item: ControlItem, file: string): ControlDef {
     const tests: CompiledTest[] = [];
     const fields = new Map<string, number | undefined>();
     let builtin: BuiltinCondition | null = null;
@@ -241,10 +284,9 @@ class Checker {
     }
     if (!ok) {
       // Keep the name defined (so uses do not cascade into "unknown control") but unusable.
-      this.controls.set(item.name.text, { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests: [], builtin: null, fields: new Map(), rawBits: true, item, file });
-      return;
+      return { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests: [], builtin: null, fields: new Map(), rawBits: true, item, file };
     }
-    this.controls.set(item.name.text, { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests, builtin, fields, rawBits, item, file });
+    return { kind: 'control', name: item.name.text, access: item.access, hostEl0: item.hostEl0, tests, builtin, fields, rawBits, item, file };
   }
 
   private defineCombine(item: CombineItem, file: string): void {
@@ -400,21 +442,19 @@ class Checker {
   }
 
   private encodingKey(e: EncodingLit, file: string): number | null {
-    const [op0, op1, crn, crm, op2] = e.fields.map((f) => f.value) as [number, number, number, number, number];
-    const limits: [string, number, number][] = [
-      ['op0', op0, 3],
-      ['op1', op1, 7],
-      ['CRn', crn, 15],
-      ['CRm', crm, 15],
-      ['op2', op2, 7],
-    ];
+    // Every mapping of a big table has one: no arrays made per call.
     for (let i = 0; i < 5; i++) {
-      const [label, v, max] = limits[i]!;
-      if (v > max) {
-        this.report(file, e.fields[i]!.range, 'error', 'encoding-field-range', `${label} is at most ${max}, not ${v}`);
+      const v = e.fields[i]!.value;
+      if (v > FIELD_MAX[i]!) {
+        this.report(file, e.fields[i]!.range, 'error', 'encoding-field-range', `${FIELD_LABELS[i]} is at most ${FIELD_MAX[i]}, not ${v}`);
         return null;
       }
     }
+    const op0 = e.fields[0]!.value;
+    const op1 = e.fields[1]!.value;
+    const crn = e.fields[2]!.value;
+    const crm = e.fields[3]!.value;
+    const op2 = e.fields[4]!.value;
     if (op0 === 0) {
       this.report(file, e.fields[0]!.range, 'error', 'not-system-register', `op0 = 0 is not the system-register space (MSR immediate, hints and barriers live there); system registers and instructions have op0 1 to 3`);
       return null;
@@ -444,13 +484,38 @@ class Checker {
     const def = this.controls.get(item.control.text);
     if (!def) this.unknownControl(item.control, file);
     else this.used.add(item.control.text);
-    for (const t of item.targets) {
-      const k = this.targetKeys(t, file);
-      if (k && def) this.traps.push({ from: k.from, to: k.to, def, item, file, range: targetRangeOf(t) });
+    let w = this.remembered(trapWork, item, file);
+    if (!w) {
+      const mark = this.diagnostics.length;
+      const keys = item.targets.map((t) => this.targetKeys(t, file));
+      trapWork.set(item, (w = { file, features: this.features, diagnostics: this.diagnostics.slice(mark), keys, def: null, mappings: [] }));
     }
+    if (!def) return;
+    if (w.def !== def) {
+      const mappings: TrapMapping[] = [];
+      item.targets.forEach((t, i) => {
+        const k = w.keys[i];
+        if (k) mappings.push({ from: k.from, to: k.to, def, item, file, range: targetRangeOf(t) });
+      });
+      w.def = def;
+      w.mappings = mappings;
+    }
+    for (const m of w.mappings) this.traps.push(m);
   }
 
   private mapFine(item: FineTrapItem, file: string): void {
+    const done = this.remembered(fineWork, item, file);
+    if (done) {
+      for (const m of done.mappings) this.fine.push(m);
+      return;
+    }
+    const mark = this.diagnostics.length;
+    const first = this.fine.length;
+    this.compileFine(item, file);
+    fineWork.set(item, { file, features: this.features, diagnostics: this.diagnostics.slice(mark), mappings: this.fine.slice(first) });
+  }
+
+  private compileFine(item: FineTrapItem, file: string): void {
     const group = FGT_GROUPS.get(item.register.text);
     let read: FineBit | null = null;
     let write: FineBit | null = null;
@@ -600,7 +665,8 @@ class Checker {
    * that rule.
    */
   private missing(): void {
-    this.indexMappings();
+    // Tables whose controls all test raw bits never need the index (and it is big for big tables).
+    let indexed = false;
     for (const c of this.controls.values()) {
       if (c.kind !== 'control' || c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
       if (!this.used.has(c.name)) continue;
@@ -613,6 +679,10 @@ class Checker {
         // state (MDSCR_EL1, PMUSERENR_EL0...) needs a built-in, not this control.
         const rules = agreeingRules(c, f).filter((r) => r.pure);
         if (rules.length === 0) continue;
+        if (!indexed) {
+          this.indexMappings();
+          indexed = true;
+        }
         if (this.covers(f, rules)) continue;
         missing.push(f);
       }

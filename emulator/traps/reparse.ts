@@ -34,6 +34,8 @@ interface Chunk {
  */
 type MovablePosition = { offset: number; line: number; col: number };
 
+const BLOCK = 2048;
+
 function countLines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
@@ -119,9 +121,12 @@ export class Reparser {
     const old = this.text;
     // The edit: old[a, bOld) became text[a, bNew).
     const shorter = Math.min(old.length, text.length);
+    // Blocks compared natively first: a character loop over a 20,000-line table takes milliseconds.
     let a = 0;
+    while (a + BLOCK <= shorter && old.slice(a, a + BLOCK) === text.slice(a, a + BLOCK)) a += BLOCK;
     while (a < shorter && old.charCodeAt(a) === text.charCodeAt(a)) a++;
     let suffix = 0;
+    while (suffix + BLOCK <= shorter - a && old.slice(old.length - suffix - BLOCK, old.length - suffix) === text.slice(text.length - suffix - BLOCK, text.length - suffix)) suffix += BLOCK;
     while (suffix < shorter - a && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
     const bOld = old.length - suffix;
     const bNew = text.length - suffix;

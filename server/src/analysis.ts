@@ -84,13 +84,29 @@ function itemEntries(item: Item, out: Entry[]): void {
   }
 }
 
+/**
+ * An item's entries, sorted. Items an incremental re-parse kept are the same
+ * objects (their ranges moved in place), so their entries are made once.
+ */
+const entriesOfItem = new WeakMap<Item, readonly Entry[]>();
+function entriesOf(item: Item): readonly Entry[] {
+  let out = entriesOfItem.get(item) as Entry[] | undefined;
+  if (!out) {
+    out = [];
+    itemEntries(item, out);
+    // Narrow entries first at equal starts, so that lookups find the innermost.
+    out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+    entriesOfItem.set(item, out);
+  }
+  return out;
+}
+
 export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
   const result = checkTraps(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
   const root = result.files.find((f) => f.file === file) ?? result.files[0]!;
+  // Items do not overlap and come in order, and each item's entries lie inside it: sorted per item is sorted.
   const entries: Entry[] = [];
-  for (const item of root.items) itemEntries(item, entries);
-  // Narrow entries first at equal starts, so that lookups find the innermost.
-  entries.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
+  for (const item of root.items) for (const e of entriesOf(item)) entries.push(e);
   const defs = new Map<string, Extract<Entry, { kind: 'control-def' }>>();
   for (const e of entries) if (e.kind === 'control-def' && !defs.has(e.name)) defs.set(e.name, e);
   return { version, file, result, root, entries, defs };

@@ -66,18 +66,25 @@ describe('incremental re-parse', () => {
     expect(after.items[40]!.range.start.line).toBe(40);
   });
 
-  it('gives the checker the diagnostics of a fresh check', () => {
+  it('gives the checker the diagnostics and the table of a fresh check', () => {
     const rng = new Rng(0xc4ec);
     const gen = new TrapsGen(rng);
     let text = gen.table(80);
     const r = new Reparser('r.traps');
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 600; i++) {
       text = rng.bool(0.85) ? typing(rng, text) : gen.mutate(text);
       if (text.length > 8000) text = text.slice(0, 4000);
       const parsed = r.parse(text);
       const got = checkTraps(text, 'r.traps', { parsed });
       const want = checkTraps(text, 'r.traps');
       expect(got.diagnostics).toEqual(want.diagnostics);
+      // The table too: the checker keeps per-item work across checks of re-parsed items.
+      const mappings = (r: typeof got): unknown[] => [
+        ...r.table.traps.map((m) => [m.from, m.to, m.def.name, m.def.kind === 'control' ? m.def.tests : m.def.members.map((x) => x.name), m.range]),
+        ...r.table.fineTraps.map((m) => [m.from, m.to, m.read, m.write, m.polarity, m.unless, m.range]),
+      ];
+      expect(mappings(got)).toEqual(mappings(want));
+      expect([...got.table.controls.keys()]).toEqual([...want.table.controls.keys()]);
     }
   });
 });
