@@ -1,5 +1,5 @@
-// Loads and stores (general-purpose registers) in objdump's syntax. SIMD&FP
-// loads and stores are left to the caller's fallback (mnemonic only).
+// Loads and stores of general-purpose registers in objdump's syntax (the
+// SIMD&FP ones are in disassemble-simd.ts).
 //
 // Runs in the VS Code extension bundle too, so no Node-only APIs here.
 

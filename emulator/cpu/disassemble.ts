@@ -3,11 +3,12 @@
 // that the debugger's disassembly view reads like the listing hypervisor
 // developers already know. Checked against objdump by test/cpu/disassemble.test.ts.
 //
-// It decodes everything the executor implements (decode*.ts) and a little
-// more (PAuth hints, DSB nXS, ...). Other allocated words, SIMD&FP, SVE and
-// SME above all, are named from Arm's encoding data with their operands
-// left undecoded rather than guessed; unallocated words print as objdump
-// prints them, `.inst 0x... ; undefined`.
+// It decodes everything the executor implements (decode*.ts), the
+// general-register instructions of features it lacks (PAuth, MTE, CSSC, ...)
+// and the few SIMD&FP instructions general code uses (disassemble-simd.ts).
+// Other allocated words, most of SIMD&FP, SVE and SME, are named from Arm's
+// encoding data with their operands left undecoded rather than guessed;
+// unallocated words print as objdump prints them, `.inst 0x... ; undefined`.
 //
 // Runs in the VS Code extension bundle too, so no Node-only APIs here.
 
