@@ -257,6 +257,13 @@ export class Cpu implements EventClock {
     for (const s of slots) this.hooked[s]! |= HOOK_WATCH;
   }
 
+  /** The register slots whose writes are watched (see watchWrites). */
+  watchedSlots(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.hooked.length; i++) if (this.hooked[i]! & HOOK_WATCH) out.push(i);
+    return out;
+  }
+
   /** Asks the run to stop at the next instruction boundary it can (see pendingStop). */
   stopSoon(why: string): void {
     this.pendingStop = why;

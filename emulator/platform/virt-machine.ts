@@ -4,6 +4,7 @@
  * device nvlab does not model stop the run with a message naming the device;
  * the holes between them take the synchronous external abort QEMU gives.
  */
+import { type Snapshot, restoreSnapshot, takeSnapshot } from '../snapshot.js';
 import { Cpu, type StopReason } from '../cpu/cpu.js';
 import { DEFAULT_PROFILE } from '../arch/cpu-profile.js';
 import { identityFromProfile, type CpuIdentity } from '../cpu/identity.js';
@@ -145,6 +146,46 @@ export class VirtMachine {
     this.cpu.reset(lo, hi);
     this.host?.boot(lo, hi, VIRT.RAM_BASE, this.ram.size);
     this.semihosting.reset();
+  }
+
+  /**
+   * The whole machine state (emulator/snapshot.ts); `previous`, an earlier
+   * snapshot of this machine, lets unchanged memory be shared with it.
+   */
+  snapshot(previous?: Snapshot): Snapshot {
+    return takeSnapshot(this, this.snapshotSkip(), previous);
+  }
+
+  /**
+   * Puts the machine back in the state of `s`. What the debugger attached
+   * (address breakpoints, watchpoints, register write watches) is not
+   * machine state and stays as it is now.
+   */
+  restore(s: Snapshot): void {
+    const pes = this.host ? [this.cpu, this.host.vpe.pe] : [this.cpu];
+    const attached = pes.map((pe) => ({ pe, breakpoints: pe.breakpoints, memWatch: pe.memWatch, watchHook: pe.watchHook, watched: pe.watchedSlots() }));
+    restoreSnapshot(s);
+    for (const a of attached) {
+      a.pe.breakpoints = a.breakpoints;
+      a.pe.memWatch = a.memWatch;
+      a.pe.watchHook = a.watchHook;
+      a.pe.watchWrites(a.watched);
+      // Fetch windows and data TLBs are derived from the state and the breakpoints: rebuild them.
+      a.pe.contextChanged();
+    }
+  }
+
+  /** Immutable data, caches valid in every state, and what the debugger attached: not in snapshots. */
+  private snapshotSkip(): Set<object> {
+    const skip = new Set<object>();
+    if (this.image) skip.add(this.image);
+    for (const pe of this.host ? [this.cpu, this.host.vpe.pe] : [this.cpu]) {
+      // The decode cache is keyed by instruction word, so it is right in any state.
+      skip.add(pe.dc);
+      if (pe.breakpoints) skip.add(pe.breakpoints);
+      if (pe.memWatch) skip.add(pe.memWatch);
+    }
+    return skip;
   }
 
   /**
