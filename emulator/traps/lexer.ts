@@ -198,6 +198,21 @@ const isWordCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <
 const isAlnumCode = (c: number): boolean => isWordStartCode(c) || (c >= 48 && c <= 57);
 
 /**
+ * Whether the line starting at `offset` begins (after blanks) with an item
+ * keyword: the test TokenStream.startsItemLine makes on tokens, on the text
+ * alone, for finding chunk boundaries without lexing (reparse.ts).
+ */
+export function lineStartsItem(text: string, offset: number): boolean {
+  let i = offset;
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 9 || c === 13) c = text.charCodeAt(++i);
+  if (!isWordStartCode(c)) return false;
+  let j = i + 1;
+  while (j < text.length && isWordCode(text.charCodeAt(j))) j++;
+  return j - i >= 4 && j - i <= 8 && ITEM_WORDS.has(text.slice(i, j));
+}
+
+/**
  * Splits `text` into tokens. Positions are tracked as it scans, so no token
  * costs a line lookup. `from` (a line start, on line `line`) and `to` lex a
  * part of the text, as an incremental re-parse does; tokens never span lines,

@@ -12,7 +12,7 @@
  * objects for unchanged items (what the checker's cache keys on).
  */
 import type { Item } from './ast.js';
-import type { Comment } from './lexer.js';
+import { type Comment, lineStartsItem } from './lexer.js';
 import { type ItemLine, type ParseResult, parseRegion } from './parser.js';
 import { type Diagnostic, LineMap, type Position } from './source.js';
 
@@ -35,6 +35,18 @@ interface Chunk {
 type MovablePosition = { offset: number; line: number; col: number };
 
 const BLOCK = 2048;
+/** Appended to the key of a chunk that ends the text: it parses differently (an item cut short meets the end of the file). */
+const EOF_MARK = '\0eof';
+
+function move(c: Chunk, delta: number, lineDelta: number): void {
+  if (delta === 0 && lineDelta === 0) return;
+  c.start += delta;
+  c.line += lineDelta;
+  for (const p of c.positions as MovablePosition[]) {
+    p.offset += delta;
+    p.line += lineDelta;
+  }
+}
 
 function countLines(text: string, from: number, to: number): number {
   let n = 0;
@@ -142,18 +154,65 @@ export class Reparser {
     const line = this.chunks[first]!.line;
     const oldTo = end < this.chunks.length ? this.chunks[end]!.start : old.length;
     const lineDelta = countLines(text, a, bNew) - countLines(old, a, bOld);
-    const fresh = parseChunks(text, this.file, from, oldTo + delta, line);
+    const fresh = this.reuseOrParse(text, first, end, from, oldTo + delta, line);
     const moved = this.chunks.slice(end);
-    if (delta !== 0 || lineDelta !== 0) {
-      for (const c of moved) {
-        c.start += delta;
-        c.line += lineDelta;
-        for (const p of c.positions as MovablePosition[]) {
-          p.offset += delta;
-          p.line += lineDelta;
-        }
-      }
-    }
+    if (delta !== 0 || lineDelta !== 0) for (const c of moved) move(c, delta, lineDelta);
     this.chunks = [...this.chunks.slice(0, first), ...fresh, ...moved];
+  }
+
+  /**
+   * The chunks of text[from, to) (from: a chunk start on `line`; to: one,
+   * or the end). Between the first and the last place it changed, a text
+   * may be unchanged in long stretches (two edits in one change, a line
+   * moved): a chunk whose text is that of an old chunk of chunks[first, end),
+   * with the same kind of end (another chunk or the end of the text), parses
+   * as that one did, and is that one moved. The rest is parsed.
+   */
+  private reuseOrParse(text: string, first: number, end: number, from: number, to: number, line: number): Chunk[] {
+    const old = this.text;
+    const oldChunks = new Map<string, Chunk[]>();
+    for (let k = first; k < end; k++) {
+      const c = this.chunks[k]!;
+      const key = old.slice(c.start, k + 1 < this.chunks.length ? this.chunks[k + 1]!.start : old.length) + (k + 1 < this.chunks.length ? '' : EOF_MARK);
+      const list = oldChunks.get(key);
+      if (list) list.push(c);
+      else oldChunks.set(key, [c]);
+    }
+    const out: Chunk[] = [];
+    let pending = -1;
+    let pendingLine = 0;
+    let s = from;
+    let sLine = line;
+    while (s < to) {
+      // The next chunk start: a line starting with an item keyword, or `to`.
+      let e = s;
+      let eLine = sLine;
+      for (;;) {
+        const nl = text.indexOf('\n', e);
+        if (nl < 0 || nl + 1 >= to) {
+          e = to;
+          break;
+        }
+        e = nl + 1;
+        eLine++;
+        if (lineStartsItem(text, e)) break;
+      }
+      const key = text.slice(s, e) + (e === text.length ? EOF_MARK : '');
+      const reused = oldChunks.get(key)?.shift();
+      if (reused) {
+        if (pending >= 0) out.push(...parseChunks(text, this.file, pending, s, pendingLine));
+        pending = -1;
+        move(reused, s - reused.start, sLine - reused.line);
+        out.push(reused);
+      } else if (pending < 0) {
+        pending = s;
+        pendingLine = sLine;
+      }
+      s = e;
+      sLine = eLine;
+    }
+    // (An empty text is one empty chunk.)
+    if (pending >= 0 || out.length === 0) out.push(...parseChunks(text, this.file, pending >= 0 ? pending : from, to, pending >= 0 ? pendingLine : line));
+    return out;
   }
 }

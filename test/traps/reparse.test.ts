@@ -42,7 +42,9 @@ describe('incremental re-parse', () => {
       const r = new Reparser('r.traps');
       same(r.parse(text), text);
       for (let i = 0; i < 100; i++, edits++) {
-        text = rng.bool(0.8) ? typing(rng, text) : gen.mutate(text);
+        // Sometimes several edits in one change, far apart (a multi-cursor edit, a replace-all).
+        const n = rng.bool(0.25) ? rng.range(2, 4) : 1;
+        for (let k = 0; k < n; k++) text = rng.bool(0.8) ? typing(rng, text) : gen.mutate(text);
         if (text.length > 20000) text = text.slice(0, 10000);
         same(r.parse(text), text);
       }
@@ -64,6 +66,34 @@ describe('incremental re-parse', () => {
     expect(after.items[12]).toBe(before[11]);
     expect(after.items[40]).toBe(before[39]);
     expect(after.items[40]!.range.start.line).toBe(40);
+  });
+
+  it('reuses what lies between two edits of one change, and moved lines', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => `trap (3, 0, 1, 0, ${i % 8}) with C${i}`);
+    const text = lines.join('\n') + '\n';
+    const r = new Reparser('r.traps');
+    const before = r.parse(text).items;
+    const two = text.replace('with C5\n', 'with C5 # a\n').replace('with C50\n', 'with C50 # b\n');
+    const after = r.parse(two);
+    same(after, two);
+    expect(after.items[20]).toBe(before[20]);
+    // Line 10 moved before the last line: it is kept too (not to the very end, where an item cut
+    // short would meet the end of the file instead of the next item).
+    const moved = [...lines.slice(0, 10), ...lines.slice(11, 59), lines[10], lines[59]].join('\n') + '\n';
+    const again = r.parse(moved);
+    same(again, moved);
+    expect(again.items[30]).toBe(before[31]);
+    expect(again.items[58]).toBe(before[10]);
+    expect(again.items[58]!.range.start.line).toBe(58);
+  });
+
+  it('parses again a kept chunk that comes to end the text (an unfinished item meets the end of the file)', () => {
+    const r = new Reparser('r.traps');
+    r.parse('control C forwards all when HCR_EL2.TVM == 1\ntrap SCTLR_EL1 with\ntrap TCR_EL1 with C\n');
+    const swapped = 'control C forwards all when HCR_EL2.TVM == 1\ntrap TCR_EL1 with C\ntrap SCTLR_EL1 with\n';
+    const p = r.parse(swapped);
+    same(p, swapped);
+    expect(p.diagnostics[0]!.message).toContain('the end of the file');
   });
 
   it('gives the checker the diagnostics and the table of a fresh check', () => {
