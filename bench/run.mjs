@@ -239,7 +239,8 @@ if (run('nested')) {
 // The language server over stdio, as an editor drives it: time from a
 // didChange to the diagnostics published for that version (default table,
 // and a generated 20,000-line table), and hover and completion round trips
-// (95th percentile of 200 each, at places that give results).
+// (95th percentile of 200 each, at places that give results) on both; then edits in the
+// middle of the big table, and hovers sent right after an edit.
 if (run('lsp')) {
   const { spawn } = await import('node:child_process');
   const rpc = require('vscode-jsonrpc/node');
@@ -310,18 +311,48 @@ if (run('lsp')) {
     const m = /\b([A-Z][A-Z0-9_]*_EL[0-3]2?)\b/.exec(l);
     if (m) hoverAt.push({ line: n, character: m.index + 1 });
   });
-  const hoverTimes = [];
-  for (let i = 0; i < 200; i++) {
+  const hoverAndComplete = async (uri, places) => {
+    const hovers = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = process.hrtime.bigint();
+      await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: places[(i * 7) % places.length] });
+      hovers.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    const completions = [];
+    for (let i = 0; i < 200; i++) {
+      const at = places[(i * 11) % places.length];
+      const t0 = process.hrtime.bigint();
+      await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: at.line, character: at.character + 1 } });
+      completions.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return [hovers, completions];
+  };
+  const [hoverTimes, completeTimes] = await hoverAndComplete(DEF, hoverAt);
+  // The 20,000-line table: registers in controls, control names in mappings (every use listed),
+  // spread over the file.
+  const bigAt = [];
+  for (let n = 0; n < 20000; n += 97) bigAt.push(n < 2000 ? { line: n, character: cleanLines[n].indexOf('HCR_EL2') + 1 } : { line: n, character: cleanLines[n].lastIndexOf('C') + 1 });
+  const [bigHoverTimes, bigCompleteTimes] = await hoverAndComplete(BIG, bigAt);
+  // Edits in the middle of the 20,000-line table, each a small change of the previous version
+  // (what typing sends), and hovers right after an edit (before its diagnostics are due).
+  let midText = bigText;
+  const midTimes = [];
+  const hoverAfterEdit = [];
+  for (let i = 0; i < 40; i++) {
+    const at = midText.indexOf('\n', Math.floor((midText.length * (i * 37 % 40 + 0.5)) / 40)) + 1;
+    midText = midText.slice(0, at) + `# edit ${i}\n` + midText.slice(at);
+    if (i % 2 === 0) {
+      midTimes.push(await changeAndTime(BIG, midText));
+      continue;
+    }
+    const v = versions.get(BIG) + 1;
+    versions.set(BIG, v);
+    const done = diagnosed(BIG, v);
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri: BIG, version: v }, contentChanges: [{ text: midText }] });
     const t0 = process.hrtime.bigint();
-    await conn.sendRequest('textDocument/hover', { textDocument: { uri: DEF }, position: hoverAt[(i * 7) % hoverAt.length] });
-    hoverTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  const completeTimes = [];
-  for (let i = 0; i < 200; i++) {
-    const at = hoverAt[(i * 11) % hoverAt.length];
-    const t0 = process.hrtime.bigint();
-    await conn.sendRequest('textDocument/completion', { textDocument: { uri: DEF }, position: { line: at.line, character: at.character + 1 } });
-    completeTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await conn.sendRequest('textDocument/hover', { textDocument: { uri: BIG }, position: bigAt[i % bigAt.length] });
+    hoverAfterEdit.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await done;
   }
   await conn.sendRequest('shutdown');
   conn.sendNotification('exit');
@@ -331,7 +362,8 @@ if (run('lsp')) {
   console.log('Language server (stdio; the 40 ms debounce included in the didChange times)');
   console.log(`  default table: open to diagnostics ${fmt(openDef, 0)} ms (first check loads the database); didChange to diagnostics p50 ${fmt(p50(defTimes), 0)} ms, p95 ${fmt(p95(defTimes), 0)} ms`);
   console.log(`  20,000-line table: didChange to diagnostics p50 ${fmt(p50(bigTimes), 0)} ms, p95 ${fmt(p95(bigTimes), 0)} ms; with every mapping wrong (${badDiagnostics} diagnostics) ${fmt(p95(badTimes), 0)} ms`);
-  console.log(`  hover p95 ${fmt(p95(hoverTimes), 1)} ms, completion p95 ${fmt(p95(completeTimes), 1)} ms (default table)`);
+  console.log(`  hover p95 ${fmt(p95(hoverTimes), 1)} ms, completion p95 ${fmt(p95(completeTimes), 1)} ms (default table); 20,000-line table: hover p95 ${fmt(p95(bigHoverTimes), 1)} ms, completion p95 ${fmt(p95(bigCompleteTimes), 1)} ms`);
+  console.log(`  20,000-line table, edits in the middle: didChange to diagnostics p50 ${fmt(p50(midTimes), 0)} ms, p95 ${fmt(p95(midTimes), 0)} ms; hover right after an edit p95 ${fmt(p95(hoverAfterEdit), 1)} ms`);
 }
 
 // The debugger: emulation speed with breakpoints and exception filters armed
@@ -377,7 +409,7 @@ if (run('debug')) {
   const steps = [];
   for (let i = 0; i < 200; i++) {
     const t0 = process.hrtime.bigint();
-    await Promise.all([dc.waitForEvent('stopped'), dc.nextRequest({ threadId: 1 })]);
+    await Promise.all([dc.waitForEvent('stopped'), dc.nextRequest({ threadId: 1, granularity: 'instruction' })]);
     steps.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_print' }] });
@@ -388,11 +420,35 @@ if (run('debug')) {
     conts.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   await dc.stop();
+  // A long run through the adapter (slices, event batches, replay checkpoints), then going back in it.
+  const lc = new DebugClient('node', join(here, '..', 'dist', 'debug-adapter.cjs'), 'nvlab');
+  await lc.start();
+  await Promise.all([lc.initializeRequest(), lc.waitForEvent('initialized'), lc.launch({ program: join(here, 'guests', 'alu-loop.elf'), mode: 'direct' })]);
+  const tRun = process.hrtime.bigint();
+  await lc.configurationDoneRequest();
+  await new Promise((r) => setTimeout(r, 2000));
+  await Promise.all([lc.waitForEvent('stopped'), lc.pauseRequest({ threadId: 1 })]);
+  const runSecs = Number(process.hrtime.bigint() - tRun) / 1e9;
+  const backs = [];
+  let depth = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = process.hrtime.bigint();
+    const [ev] = await Promise.all([lc.waitForEvent('stopped'), lc.stepBackRequest({ threadId: 1 })]);
+    backs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (i === 0) depth = Number(/instruction (\d+)/.exec(ev.body.description)[1]) + 1;
+  }
+  await lc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x40080020' }] });
+  const t1 = process.hrtime.bigint();
+  await Promise.all([lc.waitForEvent('stopped'), lc.reverseContinueRequest({ threadId: 1 })]);
+  const revMs = Number(process.hrtime.bigint() - t1) / 1e6;
+  await lc.stop();
   const p50 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log('');
   console.log('Debugger');
   console.log(`  ALU loop: ${fmt(none, 1)} MIPS unarmed; breakpoint elsewhere + event listener ${fmt(other, 1)} MIPS (${fmt((100 * other) / none, 0)}%); breakpoint in the loop's page ${fmt(same, 1)} MIPS (${fmt((100 * same) / none, 0)}%)`);
   console.log(`  DAP round trips (mini-hyp, nested): step one instruction p50 ${fmt(p50(steps), 2)} ms; continue to the next breakpoint hit p50 ${fmt(p50(conts), 1)} ms`);
+  console.log(`  ALU loop through the adapter: ${fmt(depth / runSecs / 1e6, 1)} MIPS over ${fmt(runSecs, 1)} s (${fmt((100 * depth) / runSecs / 1e6 / none, 0)}% of the bare machine; includes replay checkpoints)`);
+  console.log(`  going back ${fmt(depth / 1e6, 0)}M instructions in: step back p50 ${fmt(p50(backs), 0)} ms, reverse continue to the previous loop iteration ${fmt(revMs, 0)} ms (checkpoints, not a replay from the start)`);
 }
 
 // The extension: bundle sizes, the packaged .vsix if it was built (npm run

@@ -35,6 +35,7 @@ import { SP } from '../../emulator/cpu/regs.js';
 import { hex64 } from '../../emulator/cpu/u64.js';
 import type { NvEvent } from '../../emulator/events.js';
 import { VirtMachine } from '../../emulator/platform/virt-machine.js';
+import type { Snapshot } from '../../emulator/snapshot.js';
 import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
 import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
@@ -87,6 +88,10 @@ export function parseBreakCondition(text: string): Condition | string {
       }
     });
 }
+/** Instructions between replay checkpoints at first (tens of milliseconds of replay at most). */
+const CHECKPOINT_EVERY = 2_000_000;
+/** Checkpoints kept at most; beyond, they are thinned out. */
+const MAX_CHECKPOINTS = 32;
 /** Instructions per slice: about 2 ms of guest, so a pause is answered well within 100 ms. */
 const SLICE = 200_000;
 const SYSREGS = ['HCR_EL2', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'VBAR_EL2', 'ESR_EL2', 'ELR_EL2', 'SPSR_EL2', 'FAR_EL2', 'HPFAR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'CPTR_EL2', 'MDCR_EL2', 'CNTHCTL_EL2', 'SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'VBAR_EL1', 'ESR_EL1', 'ELR_EL1', 'SPSR_EL1', 'FAR_EL1'];
@@ -165,8 +170,17 @@ export class NvlabSession extends DebugSession {
   /** Events for the client's views (trap log, shadow MMUs), sent in batches. */
   private viewBatch: NvEvent[] = [];
   private viewDropped = 0;
-  /** Register and memory edits the user made, by instruction count, for replays. */
-  private readonly edits: { icount: number; apply: () => void }[] = [];
+  /** Register and memory edits the user made, in order, for replays; `seq` orders them against checkpoints. */
+  private readonly edits: { seq: number; icount: number; apply: () => void }[] = [];
+  private editSeq = 0;
+  /**
+   * Snapshots along the timeline, by instruction count, from which replays
+   * start (the first is the launch state). Each holds the edits up to its
+   * `seq`. Their number is bounded: when there are too many, every other one
+   * goes and the spacing doubles, so memory stays bounded however long the run.
+   */
+  private checkpoints: { icount: number; seq: number; snap: Snapshot }[] = [];
+  private checkpointEvery = CHECKPOINT_EVERY;
   /** A replay runs: events, watches and output are not the user's. */
   private replaying = false;
   /** What a 'requested' stop is: an exception filter's or a data breakpoint's. */
@@ -245,6 +259,7 @@ export class NvlabSession extends DebugSession {
     if (s.trace) this.trace = createWriteStream(s.trace);
     m.events.subscribe((e) => this.onEvent(e));
     this.m = m;
+    this.checkpoints = [{ icount: 0, seq: 0, snap: m.snapshot() }];
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
@@ -552,6 +567,7 @@ export class NvlabSession extends DebugSession {
       if (!this.running || !this.m) return;
       const r = this.m.run(SLICE);
       this.flushOutput();
+      this.maybeCheckpoint();
       switch (r.kind) {
         case 'limit':
           if (this.pauseRequested) this.stopped('pause', 'Paused');
@@ -711,9 +727,10 @@ export class NvlabSession extends DebugSession {
     this.running = false;
     this.finished = false;
     this.lastEvent = null;
-    this.m.load(s.image);
-    // A new timeline: the instruction count starts again, and earlier edits are not replayed.
-    this.m.cpu.icount = 0;
+    // A new timeline from the launch state: earlier edits and later checkpoints are gone.
+    this.m.restore(this.checkpoints[0]!.snap);
+    this.checkpoints.length = 1;
+    this.checkpointEvery = CHECKPOINT_EVERY;
     this.edits.length = 0;
     this.sendResponse(response);
     if (s.stopOnEntry) this.stopped('entry', 'Restarted: stopped at the entry point');
@@ -1041,7 +1058,7 @@ export class NvlabSession extends DebugSession {
       const name = args.name.replace(/\s*\[.*$/, '');
       const shown = this.applyEdit(args.variablesReference, name, value);
       const ref = args.variablesReference;
-      this.edits.push({ icount: this.m.cpu.icount, apply: () => this.applyEdit(ref, name, value) });
+      this.recordEdit(() => this.applyEdit(ref, name, value));
       response.body = { value: shown };
       this.sendResponse(response);
     } catch (e) {
@@ -1049,26 +1066,59 @@ export class NvlabSession extends DebugSession {
     }
   }
 
-  // ---- reverse execution: deterministic replay from the start --------------------------------
+  // ---- reverse execution: replay from the nearest checkpoint ------------------------------
+
+  /** An edit made now: later checkpoints describe a future without it. */
+  private recordEdit(apply: () => void): void {
+    const icount = this.m!.cpu.icount;
+    this.edits.push({ seq: ++this.editSeq, icount, apply });
+    this.checkpoints = this.checkpoints.filter((c) => c.icount <= icount);
+  }
+
+  /** After a slice of a forward run: a checkpoint when the last one before here is far enough behind. */
+  private maybeCheckpoint(): void {
+    const m = this.m!;
+    const now = m.cpu.icount;
+    let at = 0;
+    while (at + 1 < this.checkpoints.length && this.checkpoints[at + 1]!.icount <= now) at++;
+    const before = this.checkpoints[at]!;
+    if (now - before.icount < this.checkpointEvery) return;
+    this.checkpoints.splice(at + 1, 0, { icount: now, seq: this.editSeq, snap: m.snapshot(before.snap) });
+    if (this.checkpoints.length > MAX_CHECKPOINTS) {
+      // The launch state stays; every other later one goes.
+      this.checkpoints = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0);
+      this.checkpointEvery *= 2;
+    }
+  }
+
+  /** The latest checkpoint at or before instruction `target`. */
+  private checkpointBefore(target: number): { icount: number; seq: number; snap: Snapshot } {
+    let best = this.checkpoints[0]!;
+    for (const c of this.checkpoints) if (c.icount <= target) best = c;
+    return best;
+  }
 
   /**
-   * Resets the machine and runs it again to instruction `target`, repeating
-   * the user's edits where they were made. The machine is deterministic, so
-   * this is the state it had then; memory stays bounded (no snapshots).
-   * `onBreakpoint` sees every breakpoint hit on the way (breakpoints are
-   * armed only when it is given).
+   * Puts the machine back at instruction `target`: restores the nearest
+   * checkpoint at or before it (or `from`) and runs on, repeating the user's
+   * edits where they were made. The machine is deterministic, so this is the
+   * state it had then. `onBreakpoint` sees every breakpoint hit on the way
+   * (breakpoints are armed only when it is given).
    */
-  private replay(target: number, onBreakpoint?: (icount: number) => void): void {
+  private replay(target: number, onBreakpoint?: (icount: number) => void, from: { icount: number; seq: number; snap: Snapshot } | 'here' = this.checkpointBefore(target)): void {
     const m = this.m!;
     const cpu = m.cpu;
     this.replaying = true;
     const saved = cpu.breakpoints;
-    cpu.breakpoints = onBreakpoint ? saved : null;
+    // From a checkpoint, the edits it does not hold; from here, those still ahead.
+    const pending = from === 'here' ? (e: { seq: number; icount: number }): boolean => e.icount > cpu.icount : (e: { seq: number }): boolean => e.seq > from.seq;
+    const todo = this.edits.filter((e) => pending(e) && e.icount <= target);
     try {
-      m.load(this.settings!.image);
-      // The instruction count is the timeline: a replay starts it again from 0, as the launch did.
-      cpu.icount = 0;
-      const edits = this.edits.filter((e) => e.icount <= target);
+      if (from !== 'here') m.restore(from.snap);
+      cpu.breakpoints = onBreakpoint ? saved : null;
+      // A breakpoint at the checkpoint's own PC is a hit: nothing is stepped over.
+      this.bps.skipLo = -1;
+      this.bps.skipHi = -1;
       const runTo = (n: number): void => {
         while (cpu.icount < n) {
           const r = m.run(n - cpu.icount);
@@ -1081,17 +1131,34 @@ export class NvlabSession extends DebugSession {
           if (r.kind !== 'limit' && r.kind !== 'requested') break;
         }
       };
-      for (const e of edits) {
+      for (const e of todo) {
         runTo(e.icount);
         e.apply();
       }
       runTo(target);
     } finally {
       cpu.breakpoints = saved;
+      // The fetch window was built without breakpoints: rebuild it with them.
+      cpu.contextChanged();
       this.replaying = false;
       this.uart = [];
       this.finished = false;
     }
+  }
+
+  /**
+   * Going back to `target` abandons the future: edits made after it are
+   * dropped (a later replay must not repeat them), and so are the
+   * checkpoints that hold them.
+   */
+  private rewindTo(target: number): void {
+    const dropped = this.edits.filter((e) => e.icount > target);
+    if (dropped.length > 0) {
+      const first = Math.min(...dropped.map((e) => e.seq));
+      this.edits.splice(0, this.edits.length, ...this.edits.filter((e) => e.icount <= target));
+      this.checkpoints = this.checkpoints.filter((c) => c.seq < first);
+    }
+    this.replay(target);
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
@@ -1099,7 +1166,7 @@ export class NvlabSession extends DebugSession {
     if (!this.m) return;
     const now = this.m.cpu.icount;
     if (now === 0) return this.stopped('entry', 'At the entry point: nothing before it');
-    this.replay(now - 1);
+    this.rewindTo(now - 1);
     this.stopped('step', `Stepped back to instruction ${now - 1}`);
   }
 
@@ -1107,15 +1174,27 @@ export class NvlabSession extends DebugSession {
     this.sendResponse(response);
     if (!this.m) return;
     const now = this.m.cpu.icount;
+    // Search backwards in growing windows: get to the window's start without breakpoints (from the
+    // nearest checkpoint), then run to here with them. A breakpoint hit every few instructions
+    // costs only the hits in the last window, not those of the whole run.
     let last = -1;
-    this.replay(now, (icount) => {
-      if (icount < now) last = icount;
-    });
+    for (let window = 4096; last < 0; window *= 8) {
+      const start = Math.max(0, now - window);
+      this.replay(start);
+      this.replay(
+        now,
+        (icount) => {
+          if (icount < now) last = Math.max(last, icount);
+        },
+        'here',
+      );
+      if (start === 0) break;
+    }
     if (last < 0) {
-      this.replay(0);
+      this.rewindTo(0);
       return this.stopped('entry', 'Ran back to the entry point: no breakpoint before');
     }
-    this.replay(last);
+    this.rewindTo(last);
     const pc = this.m.cpu.pcHi * 2 ** 32 + (this.m.cpu.pcLo >>> 0);
     this.stopped('breakpoint', `Breakpoint at ${this.symbolize(pc)} (running backwards)`);
   }
@@ -1225,7 +1304,7 @@ export class NvlabSession extends DebugSession {
       return;
     }
     // Nothing to invalidate: fetch reads RAM words directly and the decode cache is keyed by the word.
-    this.edits.push({ icount: m.cpu.icount, apply: poke });
+    this.recordEdit(poke);
     response.body = { bytesWritten: bytes.length };
     this.sendResponse(response);
     this.sendEvent(new Event('memory', { memoryReference: args.memoryReference, offset: args.offset ?? 0, count: bytes.length }));

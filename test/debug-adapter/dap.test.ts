@@ -246,6 +246,36 @@ describe('reverse execution', () => {
   });
 });
 
+describe('reverse execution in a long run', () => {
+  it('goes back from tens of millions of instructions in, through the checkpoints, to identical states', async () => {
+    await launch({ program: ALU_LOOP, mode: 'direct' });
+    await dc.configurationDoneRequest();
+    await new Promise((r) => setTimeout(r, 500));
+    await stoppedAfter(() => dc.pauseRequest({ threadId: 1 }));
+    const regs = async (): Promise<string> => (await dc.variablesRequest({ variablesReference: (await dc.scopesRequest({ frameId: 1 })).body.scopes[0]!.variablesReference })).body.variables.map((v) => `${v.name}=${v.value}`).join(' ');
+    const x0 = async (): Promise<bigint> => BigInt((await dc.evaluateRequest({ expression: 'x0' })).body.result);
+    const states = [await regs()];
+    for (let i = 0; i < 3; i++) {
+      await stoppedAfter(() => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+      states.push(await regs());
+    }
+    for (let i = 2; i >= 0; i--) {
+      await stoppedAfter(() => dc.stepBackRequest({ threadId: 1 }));
+      expect(await regs()).toBe(states[i]);
+    }
+    // The loop counter x0 counts down from 50,000,000: the run is well past the first checkpoints.
+    const counter = await x0();
+    expect(counter).toBeLessThan(50_000_000n - 1_000_000n);
+    // Backwards to the previous SUBS of the loop: one iteration earlier; forwards again: this one.
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x40080020' }] });
+    const rev = await stoppedAfter(() => dc.reverseContinueRequest({ threadId: 1 }));
+    expect(rev.body.description).toBe('Breakpoint at _start+0x20 (running backwards)');
+    expect(await x0()).toBe(counter + 1n);
+    await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(await x0()).toBe(counter);
+  });
+});
+
 describe('conditional breakpoints', () => {
   it('stop only where the condition holds, from the hit count on, and refuse what they cannot read', async () => {
     await launch({ program: MINI_HYP, mode: 'direct' });
