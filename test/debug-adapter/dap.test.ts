@@ -246,6 +246,27 @@ describe('reverse execution', () => {
   });
 });
 
+describe('reverse execution and edits', () => {
+  it('going back before an edit abandons it: forwards and in later replays alike', async () => {
+    await launch({ program: MINI_HYP, mode: 'direct' });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hc_print' }] });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    const x7 = async (): Promise<string> => (await dc.evaluateRequest({ expression: 'x7' })).body.result;
+    const original = await x7();
+    const regs = (await dc.scopesRequest({ frameId: 1 })).body.scopes.find((x) => x.name === 'Registers')!.variablesReference;
+    await dc.setVariableRequest({ variablesReference: regs, name: 'x7', value: '0xabc' });
+    expect(await x7()).toBe('0x0000000000000abc');
+    // Back to the first hc_print, before the edit; forwards to the second again: the edit is gone.
+    await stoppedAfter(() => dc.reverseContinueRequest({ threadId: 1 }));
+    await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
+    expect(await x7()).toBe(original);
+    await stoppedAfter(() => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+    await stoppedAfter(() => dc.stepBackRequest({ threadId: 1 }));
+    expect(await x7()).toBe(original);
+  });
+});
+
 describe('reverse execution in a long run', () => {
   it('goes back from tens of millions of instructions in, through the checkpoints, to identical states', async () => {
     await launch({ program: ALU_LOOP, mode: 'direct' });
