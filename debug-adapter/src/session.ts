@@ -29,6 +29,7 @@ import { Fault } from '../../emulator/mmu/fault.js';
 import { regimeForEl, stage1Enabled, stage2Enabled } from '../../emulator/mmu/regime.js';
 import { Regime } from '../../emulator/mmu/walk-params.js';
 import { Breakpoints } from '../../emulator/cpu/cpu.js';
+import { type Symbolizer, disassemble, objdumpSymbolizer } from '../../emulator/cpu/disassemble.js';
 import { debugTranslate, peekVirtual, pokeVirtual } from '../../emulator/cpu/memory-access.js';
 import { type MemoryWatch, MemoryWatches, WATCH_READ, WATCH_WRITE } from '../../emulator/cpu/memory-watch.js';
 import { SP } from '../../emulator/cpu/regs.js';
@@ -158,6 +159,8 @@ export class NvlabSession extends DebugSession {
   /** Source-line breakpoints by file: their addresses. */
   private readonly sourceBps = new Map<string, [number, number][]>();
   private lines: LineIndex | null = null;
+  /** Names branch targets in the disassembly as objdump does. */
+  private targetNames: Symbolizer | null = null;
   /** Conditions and hit counts of address breakpoints, by "hi:lo". */
   private readonly bpOptions = new Map<string, { hit: ((n: number) => boolean) | null; cond: Condition | null; hits: number; log?: string }>();
   private running = false;
@@ -199,6 +202,7 @@ export class NvlabSession extends DebugSession {
       supportsInstructionBreakpoints: true,
       supportsSteppingGranularity: true,
       supportsReadMemoryRequest: true,
+      supportsDisassembleRequest: true,
       supportsEvaluateForHovers: true,
       supportsExceptionFilterOptions: true,
       supportsTerminateRequest: true,
@@ -249,6 +253,7 @@ export class NvlabSession extends DebugSession {
     }
     m.load(s.image);
     m.cpu.breakpoints = this.bps;
+    this.targetNames = objdumpSymbolizer(s.image.symbols);
     try {
       this.lines = new LineIndex(readLineTable(s.elf), dirname(s.program));
     } catch (e) {
@@ -1308,5 +1313,52 @@ export class NvlabSession extends DebugSession {
     response.body = { bytesWritten: bytes.length };
     this.sendResponse(response);
     this.sendEvent(new Event('memory', { memoryReference: args.memoryReference, offset: args.offset ?? 0, count: bytes.length }));
+  }
+
+  /**
+   * The disassembly view: instructions around an address, read in the
+   * current translation regime, in objdump's syntax with symbols and, where
+   * the image has line information, their source lines.
+   */
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const m = this.m;
+    const base = Number(args.memoryReference) + (args.offset ?? 0);
+    const count = args.instructionCount;
+    if (!m || !Number.isSafeInteger(base) || !Number.isInteger(count) || count < 0 || count > 100_000) {
+      this.sendErrorResponse(response, 2006, `cannot disassemble ${count} instructions at ${args.memoryReference}${m ? '' : ': nothing is running'}`);
+      return;
+    }
+    const start = base - (base % 4) + (args.instructionOffset ?? 0) * 4;
+    const instructions: DebugProtocol.DisassembledInstruction[] = [];
+    for (let i = 0; i < count; i++) {
+      const addr = start + 4 * i;
+      const address = '0x' + (addr < 0 ? 0 : addr).toString(16).padStart(16, '0');
+      const lo = addr % 2 ** 32 | 0;
+      const hi = Math.floor(addr / 2 ** 32) | 0;
+      const bytes = addr >= 0 && addr < 2 ** 64 ? peekVirtual(m.cpu, lo, hi, 4) : null;
+      if (!bytes) {
+        // Outside the address space or not RAM in this regime: the view shows the gap.
+        instructions.push({ address, instruction: '??', presentationHint: 'invalid' });
+        continue;
+      }
+      const word = bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24);
+      const d = disassemble(word, { pcLo: lo, pcHi: hi, ...(this.targetNames ? { symbolize: this.targetNames } : {}) });
+      const ins: DebugProtocol.DisassembledInstruction = {
+        address,
+        instructionBytes: (word >>> 0).toString(16).padStart(8, '0'),
+        // objdump aligns comments with tabs and spaces; one space reads better in the view.
+        instruction: d.text.replace(/\s*\t/g, ' '),
+      };
+      const sym = this.symbolize(addr);
+      if (!sym.startsWith('0x')) ins.symbol = sym.replace(/\+0x[0-9a-f]+$/, '');
+      const at = this.lines?.lineAt(addr);
+      if (at) {
+        ins.location = new Source(basename(at.path), at.path);
+        ins.line = at.line;
+      }
+      instructions.push(ins);
+    }
+    response.body = { instructions };
+    this.sendResponse(response);
   }
 }

@@ -92,6 +92,29 @@ describe('data breakpoints on memory', () => {
   });
 });
 
+describe('disassembly', () => {
+  it("reads instructions around an address in objdump's syntax, with symbols and source lines", async () => {
+    await launch({ program: MINI_HYP, mode: 'nested', stopOnEntry: true });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    const r = await dc.customRequest('disassemble', { memoryReference: '0x400802a8', instructionOffset: -1, instructionCount: 7, resolveSymbols: true });
+    const ins = (r.body as DebugProtocol.DisassembleResponse['body'])!.instructions;
+    expect(ins.map((i) => `${i.address} ${i.instructionBytes} ${i.symbol} ${i.instruction}`)).toEqual([
+      '0x00000000400802a4 d65f03c0 hyp_guest_prefix ret',
+      '0x00000000400802a8 1000ee01 counter_inc adr x1, 40082068 <counters>',
+      '0x00000000400802ac f8606822 counter_inc ldr x2, [x1, x0]',
+      '0x00000000400802b0 91000442 counter_inc add x2, x2, #0x1',
+      '0x00000000400802b4 f8206822 counter_inc str x2, [x1, x0]',
+      '0x00000000400802b8 d65f03c0 counter_inc ret',
+      '0x00000000400802bc d2800100 do_hvc mov x0, #0x8 // #8',
+    ]);
+    expect(ins[1]!.location?.path).toMatch(/mini-hyp\.S$/);
+    expect(ins[1]!.line).toBe(267);
+    // Beyond RAM the view gets a gap, not an error.
+    const gap = await dc.customRequest('disassemble', { memoryReference: '0x0', instructionCount: 2 });
+    expect((gap.body as DebugProtocol.DisassembleResponse['body'])!.instructions.map((i) => i.instruction)).toEqual(['??', '??']);
+  });
+});
+
 describe('writeMemory', () => {
   it('writes guest RAM, refuses what is not RAM, and replays the write when stepping back', async () => {
     await launch({ program: MINI_HYP, mode: 'nested', stopOnEntry: true });
