@@ -5,6 +5,8 @@
  * `level != 3`, `resolution == "forwarded"` (== and != joined by &&; values
  * are numbers, 0x numbers or strings).
  */
+import { decodeEsr } from '../../emulator/arch/esr-decode.js';
+import { sysregNameForKey } from '../../emulator/arch/sysreg-db.js';
 import type { NvEvent } from '../../emulator/events.js';
 
 export interface FilterInfo {
@@ -148,9 +150,9 @@ export function describeStop(e: NvEvent): string {
     case 's2-fault':
       return `Stage-2 fault at IPA ${e.ipa} (${e.access}): ${e.fault}${e.resolution ? `, ${e.resolution}` : ''}`;
     case 'exception':
-      return `Exception taken from EL${e.fromEl} to EL${e.toEl}: EC ${hex(e.ec)}, ESR ${e.esr}, ELR ${e.elr}`;
+      return `Exception taken from EL${e.fromEl} to EL${e.toEl}: ${decodeEsr(BigInt(e.esr), { sysregName: sysregNameForKey }).summary} (ESR ${e.esr}, ELR ${e.elr}${e.far ? `, FAR ${e.far}` : ''})`;
     case 'stale-tlb':
-      return `Stale TLB entry used at ${e.pc}: VA ${e.va} (${e.regime})`;
+      return `Stale TLB entry used at ${e.pc}: VA ${e.va} (${e.regime}) cached as ${e.cached}, tables now say ${e.current}${e.cause ? `; ${e.cause}` : ''}`;
     default:
       return e.type;
   }

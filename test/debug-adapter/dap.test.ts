@@ -4,11 +4,13 @@
  * exception filters with their descriptions, breakpoints, stepping, pause in
  * a tight loop, state views, evaluate, and survival of bad requests.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeElf } from '../util/elf-writer.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ADAPTER = join(ROOT, 'dist', 'debug-adapter.cjs');
@@ -211,6 +213,39 @@ describe('events for the views', () => {
     expect(got.filter((e) => e.type === 'forward' && e.entry?.startsWith('default.traps:')).length).toBe(6);
     expect(got.filter((e) => e.type === 'mmu-switch').length).toBeGreaterThan(10);
     expect(got.some((e) => e.type === 's2-fault')).toBe(true);
+  });
+});
+
+describe('every exception filter stops at its event and says what happened', () => {
+  const HYP_INIT_STALE = join(ROOT, 'examples', 'hyp-init', 'hyp-init-stale.elf');
+  const tmp = mkdtempSync(join(tmpdir(), 'nvlab-dap-'));
+  // The default table without its TID3 mappings: the guests' ID register reads are handled by L0.
+  const table = readFileSync(join(ROOT, 'emulator', 'traps', 'default.traps'), 'utf8').split('\n');
+  const first = table.findIndex((l) => l.startsWith('trap ID_PFR0_EL1'));
+  let last = first;
+  while (!table[last]!.includes('with TID3_HOST')) last++;
+  const NO_TID3 = join(tmp, 'no-tid3.traps');
+  writeFileSync(NO_TID3, [...table.slice(0, first), ...table.slice(last + 1)].join('\n'));
+  // An image whose second instruction is FADD, which nvlab does not implement.
+  const FADD = join(tmp, 'fadd.elf');
+  const code = new Uint8Array(8);
+  new DataView(code.buffer).setUint32(0, 0xd503201f, true); // nop
+  new DataView(code.buffer).setUint32(4, 0x1e222820, true); // fadd s0, s1, s2
+  writeFileSync(FADD, writeElf(0x40080000, [{ addr: 0x40080000, bytes: code, flags: 5 }]));
+
+  it.each([
+    ['trap', { program: MINI_HYP, mode: 'nested' }, 'ec == 0x18', 'EL2 trap from the guest hypervisor at 0x000000004008000c: MSR VBAR_EL2, x0 (EC 0x18)'],
+    ['local', { program: MINI_HYP, mode: 'nested', traps: NO_TID3 }, undefined, "Handled by the L0 host: MRS x1, ID_AA64PFR0_EL1 (EC 0x18): no trap-table entry forwards it under the guest hypervisor's controls"],
+    ['s2-fault', { program: MINI_HYP, mode: 'nested' }, 'level == 3', 'Stage-2 fault at IPA 0x000040010000 (write): Translation fault, level 3, forwarded'],
+    ['exception', { program: MINI_HYP, mode: 'direct' }, 'ec == 0x16', 'Exception taken from EL1 to EL2: EC 0x16 HVC (AArch64): HVC #0x0 (ESR 0x5a000000, ELR 0x000000004000000c)'],
+    ['stale-tlb', { program: HYP_INIT_STALE, mode: 'direct', staleTlbCheck: true }, undefined, 'Stale TLB entry used at 0x00008000400810dc: VA 0x00000000400804a0 (EL2) cached as PA 0x0000400804a0 (EL2 r-x), tables now say translation fault, level 0; TTBR0_EL2 was written by the instruction at 0x0000800040080328 (#18233), and no TLB maintenance removed the entry since'],
+    ['unimplemented', { program: FADD, mode: 'direct' }, undefined, 'nvlab cannot continue: unimplemented instruction FADD at 0x40080004 (word 0x1e222820; SIMD&FP is not modelled yet)'],
+  ] as const)('%s', async (filterId, config, condition, description) => {
+    await launch(config);
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId, ...(condition ? { condition } : {}) }] });
+    const stop = await stoppedAfter(() => dc.configurationDoneRequest());
+    expect(stop.body.reason).toBe('exception');
+    expect(stop.body.description).toBe(description);
   });
 });
 
