@@ -236,7 +236,7 @@ export class NvlabSession extends DebugSession {
     let m: VirtMachine;
     try {
       m = new VirtMachine(
-        { mode: s.mode, nv2: s.nv2, checkTlb: s.staleTlbCheck, ...(s.traps ? { traps: s.traps } : {}), ...(s.memory !== undefined ? { memory: s.memory } : {}) },
+        { mode: s.mode, nv2: s.nv2, checkTlb: s.staleTlbCheck, ...(s.traps ? { traps: s.traps } : {}), ...(s.memory !== undefined ? { memory: s.memory } : {}), ...(s.identity ? { identity: s.identity } : {}) },
         {
           uart: (b) => {
             if (!this.replaying) this.uart.push(b);

@@ -45,11 +45,29 @@ describe('launch configurations', () => {
     [{ program: MINI_HYP, stopOnEntry: 'yes' }, /"stopOnEntry" must be true or false/],
     [{ program: MINI_HYP, colour: 'blue' }, /unknown launch attribute "colour"/],
     [{ program: join(ROOT, 'package.json') }, /"program": .*package\.json: /],
+    [{ program: MINI_HYP, cpu: 'max' }, /"cpu" must be an object such as \{ "without": \["FEAT_LPA2"\] \}/],
+    [{ program: MINI_HYP, cpu: { without: ['FEAT_LPA3'] } }, /"cpu"."without": Arm's specification has no feature "FEAT_LPA3"/],
+    [{ program: MINI_HYP, mode: 'direct', cpu: { without: ['FEAT_NV'] } }, /^"cpu": .*FEAT_NV2.*FEAT_NV/],
+    [{ program: MINI_HYP, mode: 'nested', cpu: { without: ['FEAT_NV2', 'FEAT_NV2p1'] } }, /"cpu": the profile has no FEAT_NV2, which the L0 host uses: add "nv2": false/],
   ])('refuses %j with a clear message, and the adapter goes on', async (args, message) => {
     await dc.initializeRequest();
     await expect(dc.launch(args as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(message);
     const threads = await dc.threadsRequest();
     expect(threads.body.threads).toHaveLength(1);
+  });
+});
+
+describe('the CPU of the launch configuration', () => {
+  it('takes features out of the default profile: the ID registers follow, and the image runs the same', async () => {
+    await launch({ program: MINI_HYP, mode: 'nested', nv2: false, stopOnEntry: true, cpu: { without: ['FEAT_LPA2', 'FEAT_NV2', 'FEAT_NV2p1'] } });
+    await stoppedAfter(() => dc.configurationDoneRequest());
+    // TGran4 1 says 52-bit addresses with 4K pages (FEAT_LPA2); 0 says 48.
+    expect((await dc.evaluateRequest({ expression: 'ID_AA64MMFR0_EL1.TGran4' })).body.result).toBe('0x0');
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    const [exited] = await Promise.all([dc.waitForEvent('exited', 20_000), dc.continueRequest({ threadId: 1 })]);
+    expect((exited as DebugProtocol.ExitedEvent).body.exitCode).toBe(0);
+    expect(out.join('')).toBe(readFileSync(join(ROOT, 'examples', 'mini-hyp', 'expected.stdout'), 'utf8'));
   });
 });
 
