@@ -13,6 +13,7 @@ import {
   ExitedEvent,
   InitializedEvent,
   OutputEvent,
+  Response,
   Scope,
   Source,
   StackFrame,
@@ -39,6 +40,7 @@ import { VirtMachine } from '../../emulator/platform/virt-machine.js';
 import type { Snapshot } from '../../emulator/snapshot.js';
 import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
+import { checkRequestArgs } from './request-args.js';
 import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
 
 const THREAD = 1;
@@ -193,6 +195,16 @@ export class NvlabSession extends DebugSession {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  /** Every request's arguments are checked before its handler runs (request-args.ts). */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const problem = checkRequestArgs(request.command, request.arguments);
+    if (problem) {
+      this.sendErrorResponse(new Response(request), 1020, `${request.command}: ${problem}`);
+      return;
+    }
+    super.dispatchRequest(request);
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -367,8 +379,10 @@ export class NvlabSession extends DebugSession {
     const out = args.breakpoints.map((b): DebugProtocol.Breakpoint => {
       const mem = /^mem:(0x[0-9a-f]+):(\d+)$/.exec(b.dataId);
       if (mem) {
+        const len = Number(mem[2]);
+        if (!(len >= 1 && len <= 4096)) return { verified: false, message: `cannot watch ${mem[2]} bytes: 1 to 4096` };
         const kinds = b.accessType === 'read' ? WATCH_READ : b.accessType === 'readWrite' ? WATCH_READ | WATCH_WRITE : WATCH_WRITE;
-        watches.push({ pa: Number(mem[1]), len: Number(mem[2]), kinds });
+        watches.push({ pa: Number(mem[1]), len, kinds });
         return { verified: true };
       }
       const m = /^sysreg:([A-Z0-9_]+)$/.exec(b.dataId);
@@ -864,7 +878,9 @@ export class NvlabSession extends DebugSession {
   }
 
   private fieldVariables(file: { lo: Int32Array; hi: Int32Array }, slot: number, virtual: boolean): DebugProtocol.Variable[] {
-    const name = SR[slot]!;
+    const name = SR[slot];
+    // A reference the client made up names no register.
+    if (name === undefined) return [];
     const v = big(file, slot);
     return fieldsOf(name).map((f) => ({
       name: `${f.name} [${f.msb === f.lsb ? f.msb : `${f.msb}:${f.lsb}`}]`,
@@ -1032,7 +1048,7 @@ export class NvlabSession extends DebugSession {
       const pe = virtual ? m.host?.vpe.pe : cpu;
       if (!pe) throw new Error('no virtual EL2 in direct mode');
       const slot = ref >= Ref.FIELDS ? ref - (virtual ? Ref.VIRTUAL_FIELDS : Ref.FIELDS) : SLOTS[name];
-      if (slot === undefined) throw new Error(`cannot set ${name}`);
+      if (slot === undefined || SR[slot] === undefined) throw new Error(`cannot set ${name}: no such register`);
       let v = value;
       if (ref >= Ref.FIELDS) {
         const f = fieldsOf(SR[slot]!).find((x) => x.name === name);
