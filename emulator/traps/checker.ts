@@ -802,14 +802,69 @@ function defaultResolve(from: string, path: string): string {
 
 /** Checks a `.traps` source (and what it includes). */
 export function checkTraps(text: string, file: string, opts: CheckOptions = {}): CheckResult {
-  const c = new Checker(opts);
-  const parsed = opts.parsed && opts.parsed.text === text && opts.parsed.file === file ? opts.parsed : undefined;
-  c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set(), parsed);
-  c.defineAll();
-  c.mapAll();
-  c.consistency();
-  if (opts.architecture ?? true) c.architecture();
-  return { files: c.files, diagnostics: c.diagnostics, table: c.table() };
+  return new TrapCheck(text, file, opts).result;
+}
+
+/**
+ * A check that runs its passes as far as asked: the controls, the table,
+ * or everything with every diagnostic. The language server answers a hover
+ * right after an edit from the controls or the table, without the passes
+ * over the whole table (overlaps, the architecture) that only diagnostics need.
+ */
+export class TrapCheck {
+  private readonly c: Checker;
+  /** Passes done: 0 files loaded, 1 definitions, 2 mappings, 3 all. */
+  private done = 0;
+  private finished: CheckResult | null = null;
+
+  constructor(
+    text: string,
+    file: string,
+    private readonly opts: CheckOptions = {},
+  ) {
+    this.c = new Checker(opts);
+    const parsed = opts.parsed && opts.parsed.text === text && opts.parsed.file === file ? opts.parsed : undefined;
+    this.c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set(), parsed);
+  }
+
+  private upTo(pass: number): void {
+    if (this.done < 1 && pass >= 1) {
+      this.c.defineAll();
+      this.done = 1;
+    }
+    if (this.done < 2 && pass >= 2) {
+      this.c.mapAll();
+      this.done = 2;
+    }
+    if (this.done < 3 && pass >= 3) {
+      this.c.consistency();
+      if (this.opts.architecture ?? true) this.c.architecture();
+      this.done = 3;
+    }
+  }
+
+  get files(): readonly ParseResult[] {
+    return this.c.files;
+  }
+
+  /** Controls and combinations by name. */
+  get controls(): CheckedTable['controls'] {
+    this.upTo(1);
+    return this.c.table().controls;
+  }
+
+  get table(): CheckedTable {
+    this.upTo(2);
+    return this.c.table();
+  }
+
+  get result(): CheckResult {
+    if (!this.finished) {
+      this.upTo(3);
+      this.finished = { files: this.c.files, diagnostics: this.c.diagnostics, table: this.c.table() };
+    }
+    return this.finished;
+  }
 }
 
 export type { Item };

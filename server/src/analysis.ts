@@ -6,7 +6,7 @@
  * references, rename, symbols) answers from this index.
  */
 import type { CombineItem, ControlItem, EncodingLit, FieldTest, Item, Name, Target } from '../../emulator/traps/ast.js';
-import { type CheckResult, checkTraps } from '../../emulator/traps/checker.js';
+import { type CheckResult, type CheckedTable, TrapCheck } from '../../emulator/traps/checker.js';
 import type { ParseResult } from '../../emulator/traps/parser.js';
 import type { Range } from '../../emulator/traps/source.js';
 
@@ -21,10 +21,20 @@ export type Entry =
   | { readonly kind: 'builtin'; readonly name: string; readonly range: Range }
   | { readonly kind: 'number'; readonly value: bigint; readonly range: Range };
 
+/**
+ * The checker's passes run when first asked for: navigation right after an
+ * edit needs the controls or the table, not the whole-table passes that only
+ * diagnostics need.
+ */
 export interface Analysis {
   readonly version: number;
   readonly file: string;
+  /** Every pass, every diagnostic. */
   readonly result: CheckResult;
+  /** The mappings resolved, without the whole-table passes. */
+  readonly table: CheckedTable;
+  /** Controls and combinations by name: the definitions only. */
+  readonly controls: CheckedTable['controls'];
   readonly root: ParseResult;
   /** Sorted by start offset; names before the ranges that contain them. */
   readonly entries: readonly Entry[];
@@ -102,14 +112,29 @@ function entriesOf(item: Item): readonly Entry[] {
 }
 
 export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
-  const result = checkTraps(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
-  const root = result.files.find((f) => f.file === file) ?? result.files[0]!;
+  const check = new TrapCheck(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
+  const root = check.files.find((f) => f.file === file) ?? check.files[0]!;
   // Items do not overlap and come in order, and each item's entries lie inside it: sorted per item is sorted.
   const entries: Entry[] = [];
   for (const item of root.items) for (const e of entriesOf(item)) entries.push(e);
   const defs = new Map<string, Extract<Entry, { kind: 'control-def' }>>();
   for (const e of entries) if (e.kind === 'control-def' && !defs.has(e.name)) defs.set(e.name, e);
-  return { version, file, result, root, entries, defs };
+  return {
+    version,
+    file,
+    root,
+    entries,
+    defs,
+    get result() {
+      return check.result;
+    },
+    get table() {
+      return check.table;
+    },
+    get controls() {
+      return check.controls;
+    },
+  };
 }
 
 /** The innermost entry at `offset` (a name touching the cursor at either end counts). */

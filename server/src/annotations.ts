@@ -25,7 +25,7 @@ export function inlayHints(a: Analysis, fromLine: number, toLine: number): Inlay
         out.push({ position: lspRange(t.name.range).end, label: `(${f.op0}, ${f.op1}, ${f.crn}, ${f.crm}, ${f.op2})`, kind: InlayHintKind.Type, paddingLeft: true });
       }
     } else if (item.kind === 'control' && item.condition.kind === 'tests') {
-      const def = a.result.table.controls.get(item.name.text);
+      const def = a.controls.get(item.name.text);
       if (!def || def.kind !== 'control' || def.item !== item) continue;
       const label = def.tests.map((t) => `${t.register} & ${hex(t.maskLo, t.maskHi)} == ${hex(t.valueLo, t.valueHi)}`).join(', ');
       if (label) out.push({ position: lspRange(item.range).end, label, kind: InlayHintKind.Parameter, paddingLeft: true });
@@ -48,7 +48,7 @@ export function codeLenses(a: Analysis): CodeLens[] {
     if (!s) byControl.set(name, (s = new Set()));
     for (let k = from; k <= to; k++) if (sysregEncodingsByKey(k).length > 0) s.add(k);
   };
-  for (const m of a.result.table.traps) {
+  for (const m of a.table.traps) {
     add(m.def.name, m.from, m.to);
     if (m.def.kind === 'combine') for (const c of m.def.members) add(c.name, m.from, m.to);
   }
@@ -59,7 +59,7 @@ export function codeLenses(a: Analysis): CodeLens[] {
   for (const item of a.root.items) {
     if (item.kind !== 'trap' && item.kind !== 'finetrap') continue;
     let n = 0;
-    for (const m of item.kind === 'trap' ? a.result.table.traps : a.result.table.fineTraps) if (m.item === item) n += namedCount(m.from, m.to);
+    for (const m of item.kind === 'trap' ? a.table.traps : a.table.fineTraps) if (m.item === item) n += namedCount(m.from, m.to);
     if (item.targets.length > 1 || item.targets.some((t) => t.kind === 'range')) out.push({ range: lspRange(item.range), command: { title: `maps ${n} register${n === 1 ? '' : 's'}`, command: '' } });
   }
   return out;

@@ -40,7 +40,7 @@ export function codeActions(uri: string, text: string, diagnostics: readonly Dia
     }
     if (a && d.code === 'overlapping-ranges' && d.relatedInformation?.[0]) {
       const other = d.relatedInformation[0].location.range;
-      const mappings = [...a.result.table.traps, ...a.result.table.fineTraps].filter((m) => m.file === a.file);
+      const mappings = [...a.table.traps, ...a.table.fineTraps].filter((m) => m.file === a.file);
       const mine = mappings.find((m) => sameStart(d.range, m.range.start.line, m.range.start.col));
       const theirs = mappings.find((m) => sameStart(other, m.range.start.line, m.range.start.col));
       const replacement = mine && theirs ? splitText(mine.from, mine.to, theirs) : null;

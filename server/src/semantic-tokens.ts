@@ -23,7 +23,7 @@ export function semanticTokens(a: Analysis): number[] {
         byOffset.set(at, { type: T.function, mods: 1 });
         break;
       case 'control-ref':
-        if (a.defs.has(e.name) || a.result.table.controls.has(e.name)) byOffset.set(at, { type: T.function, mods: 0 });
+        if (a.defs.has(e.name) || a.controls.has(e.name)) byOffset.set(at, { type: T.function, mods: 0 });
         break;
       case 'register':
         // The read/write pairs of fine-grained trap registers (HFGxTR_EL2) are names of the language, not of Arm's.

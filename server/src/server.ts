@@ -171,7 +171,7 @@ export function startServer(connection: Connection): void {
     if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def')) return null;
     const local = a.defs.get(e.name);
     if (local) return { uri: doc.uri, range: lspRange(local.range) };
-    const def = a.result.table.controls.get(e.name);
+    const def = a.controls.get(e.name);
     return def ? { uri: uriOf(def.file), range: lspRange(def.item.name.range) } : null;
   });
 

@@ -36,7 +36,7 @@ function encodingKey(e: EncodingLit): number | undefined {
 /** Lines of what this table maps to the encodings of a register. */
 function tableLines(a: Analysis, keys: ReadonlySet<number>): string[] {
   const out: string[] = [];
-  for (const m of a.result.table.traps) {
+  for (const m of a.table.traps) {
     for (const k of keys) {
       if (k >= m.from && k <= m.to) {
         out.push(`- ${encodingLabel(k)} forwarded by \`${m.def.name}\` (${m.file === a.file ? '' : m.file + ':'}line ${m.item.range.start.line + 1})`);
@@ -44,7 +44,7 @@ function tableLines(a: Analysis, keys: ReadonlySet<number>): string[] {
       }
     }
   }
-  for (const f of a.result.table.fineTraps) {
+  for (const f of a.table.fineTraps) {
     for (const k of keys) {
       if (k >= f.from && k <= f.to) {
         out.push(`- ${encodingLabel(k)} forwarded by fine-grained bit \`${f.item.register.text}.${f.bitName}\` == ${f.polarity} (line ${f.item.range.start.line + 1})`);
@@ -56,7 +56,7 @@ function tableLines(a: Analysis, keys: ReadonlySet<number>): string[] {
 }
 
 function controlHover(a: Analysis, name: string, range: Range): Hover | null {
-  const def = a.result.table.controls.get(name);
+  const def = a.controls.get(name);
   const uses = occurrences(a, name).filter((e) => e.kind === 'control-ref');
   const where = uses.length === 0 ? 'not used in this file' : `used ${uses.length} time${uses.length === 1 ? '' : 's'} (line${uses.length === 1 ? '' : 's'} ${uses.map((u) => u.range.start.line + 1).join(', ')})`;
   if (!def) {
@@ -93,7 +93,7 @@ function fieldHover(register: string, field: string, range: Range, docs?: DocsLo
 
 function rangeKeys(a: Analysis, target: Extract<Entry, { kind: 'range' }>): { from: number; to: number } | undefined {
   const r = target.range;
-  for (const m of [...a.result.table.traps, ...a.result.table.fineTraps]) {
+  for (const m of [...a.table.traps, ...a.table.fineTraps]) {
     if (m.range.start.offset === r.start.offset && m.range.end.offset === r.end.offset) return { from: m.from, to: m.to };
   }
   return undefined;
@@ -171,13 +171,23 @@ function fieldCompletions(register: string): CompletionItem[] {
   return [...out.values()];
 }
 
-/** The item keyword the cursor is inside of (items run until the next line starting with one). */
+const ITEM_AT_LINE_START = /^(control|combine|trap|finetrap|include)\b/;
+
+/**
+ * The item keyword the cursor is inside of (items run until the next line
+ * starting with one): the nearest line above that starts with one, looked
+ * for line by line backwards (the keyword must lie before the cursor).
+ */
 function currentItem(text: string, offset: number): string | undefined {
-  const before = text.slice(0, offset);
-  const re = /^(control|combine|trap|finetrap|include)\b/gm;
-  let last: string | undefined;
-  for (let m = re.exec(before); m; m = re.exec(before)) last = m[1];
-  return last;
+  for (let end = offset; end >= 0; ) {
+    const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
+    // Nine characters hold the longest keyword and the one after it.
+    const m = ITEM_AT_LINE_START.exec(text.slice(start, Math.min(end, start + 9)));
+    if (m) return m[1];
+    if (start === 0) return undefined;
+    end = start - 1;
+  }
+  return undefined;
 }
 
 export function complete(a: Analysis, text: string, offset: number): { items: CompletionItem[]; isIncomplete: boolean } {
