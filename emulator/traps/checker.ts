@@ -165,6 +165,7 @@ interface ItemWork {
   readonly features: (f: string) => boolean;
   readonly diagnostics: readonly Diagnostic[];
 }
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 const controlWork = new WeakMap<Item, ItemWork & { readonly def: ControlDef }>();
 /** Encodings per target; the mappings made for the control `def` last time. */
 const trapWork = new WeakMap<Item, ItemWork & { readonly keys: readonly ({ from: number; to: number } | null)[]; def: ControlDef | CombineDef | null; mappings: TrapMapping[] }>();
@@ -242,7 +243,12 @@ class Checker {
     const mark = this.diagnostics.length;
     const def = this.compileControl(item, file);
     this.controls.set(item.name.text, def);
-    controlWork.set(item, { file, features: this.features, diagnostics: this.diagnostics.slice(mark), def });
+    controlWork.set(item, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), def });
+  }
+
+  /** The diagnostics reported since `mark` (most items have none: they share one empty list). */
+  private diagnosticsSince(mark: number): readonly Diagnostic[] {
+    return this.diagnostics.length === mark ? NO_DIAGNOSTICS : this.diagnostics.slice(mark);
   }
 
   /**
@@ -488,7 +494,7 @@ class Checker {
     if (!w) {
       const mark = this.diagnostics.length;
       const keys = item.targets.map((t) => this.targetKeys(t, file));
-      trapWork.set(item, (w = { file, features: this.features, diagnostics: this.diagnostics.slice(mark), keys, def: null, mappings: [] }));
+      trapWork.set(item, (w = { file, features: this.features, diagnostics: this.diagnosticsSince(mark), keys, def: null, mappings: [] }));
     }
     if (!def) return;
     if (w.def !== def) {
@@ -512,7 +518,7 @@ class Checker {
     const mark = this.diagnostics.length;
     const first = this.fine.length;
     this.compileFine(item, file);
-    fineWork.set(item, { file, features: this.features, diagnostics: this.diagnostics.slice(mark), mappings: this.fine.slice(first) });
+    fineWork.set(item, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), mappings: this.fine.slice(first) });
   }
 
   private compileFine(item: FineTrapItem, file: string): void {

@@ -20,11 +20,11 @@ interface Chunk {
   /** Offset and line of the chunk's first line. */
   start: number;
   line: number;
-  readonly items: Item[];
-  readonly diagnostics: Diagnostic[];
-  readonly comments: Comment[];
-  /** Every Position in the chunk's items, diagnostics and comments, each once. */
-  readonly positions: Position[];
+  readonly items: readonly Item[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly comments: readonly Comment[];
+  /** Every Position made for the chunk's items, diagnostics and comments, each once. */
+  readonly positions: readonly Position[];
 }
 
 /**
@@ -72,31 +72,31 @@ function parseChunks(text: string, file: string, from: number, to: number, line:
   const starts: ItemLine[] = [];
   const region = parseRegion(text, file, from, to, line, positions, starts);
   if (starts.length === 0 || starts[0]!.offset !== from) starts.unshift({ offset: from, line });
-  const chunks: Chunk[] = starts.map((s) => ({ start: s.offset, line: s.line, items: [], diagnostics: [], comments: [], positions: [] }));
-  // Everything made is in offset order but for positions (two per token range, some made late):
-  // those are placed by binary search.
+  const n = starts.length;
+  const items: Item[][] = Array.from({ length: n }, () => []);
+  const diagnostics: Diagnostic[][] = [];
+  const comments: Comment[][] = [];
+  const held: Position[][] = Array.from({ length: n }, () => []);
+  // The chunk holding `offset`, from the last one found: what is placed comes nearly in order.
   let k = 0;
-  for (const item of region.items) {
-    while (k + 1 < chunks.length && chunks[k + 1]!.start <= item.range.start.offset) k++;
-    chunks[k]!.items.push(item);
-  }
-  k = 0;
-  for (const d of region.diagnostics) {
-    while (k + 1 < chunks.length && chunks[k + 1]!.start <= d.range.start.offset) k++;
-    chunks[k]!.diagnostics.push(d);
-  }
-  k = 0;
-  for (const c of region.comments) {
-    while (k + 1 < chunks.length && chunks[k + 1]!.start <= c.range.start.offset) k++;
-    chunks[k]!.comments.push(c);
-  }
+  const at = (offset: number): number => {
+    if (offset < starts[k]!.offset) k = 0;
+    while (k + 1 < n && starts[k + 1]!.offset <= offset) k++;
+    return k;
+  };
+  for (const item of region.items) items[at(item.range.start.offset)]!.push(item);
+  for (const d of region.diagnostics) (diagnostics[at(d.range.start.offset)] ??= []).push(d);
+  for (const c of region.comments) (comments[at(c.range.start.offset)] ??= []).push(c);
   for (const p of positions) {
     // Tokens of the keyword line at `to` belong to the next chunk, which has its own.
     if (p.offset >= to && to < text.length) continue;
-    chunks[chunkAt(chunks, p.offset)]!.positions.push(p);
+    held[at(p.offset)]!.push(p);
   }
-  return chunks;
+  // Most chunks have no diagnostics or comments: they share one empty list.
+  return starts.map((s, i) => ({ start: s.offset, line: s.line, items: items[i]!, diagnostics: diagnostics[i] ?? NONE, comments: comments[i] ?? NONE, positions: held[i]! }));
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 export class Reparser {
   private text = '';
