@@ -114,17 +114,31 @@ function entriesOf(item: Item): readonly Entry[] {
 export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
   const check = new TrapCheck(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
   const root = check.files.find((f) => f.file === file) ?? check.files[0]!;
-  // Items do not overlap and come in order, and each item's entries lie inside it: sorted per item is sorted.
-  const entries: Entry[] = [];
-  for (const item of root.items) for (const e of entriesOf(item)) entries.push(e);
-  const defs = new Map<string, Extract<Entry, { kind: 'control-def' }>>();
-  for (const e of entries) if (e.kind === 'control-def' && !defs.has(e.name)) defs.set(e.name, e);
+  let entries: Entry[] | undefined;
+  let defs: Map<string, Extract<Entry, { kind: 'control-def' }>> | undefined;
   return {
     version,
     file,
     root,
-    entries,
-    defs,
+    // Made when first asked: a hover finds its item by binary search and needs neither.
+    get entries() {
+      if (!entries) {
+        // Items do not overlap and come in order, and each item's entries lie inside it: sorted per item is sorted.
+        entries = [];
+        for (const item of root.items) for (const e of entriesOf(item)) entries.push(e);
+      }
+      return entries;
+    },
+    get defs() {
+      if (!defs) {
+        defs = new Map();
+        for (const item of root.items) {
+          if (item.kind !== 'control' && item.kind !== 'combine') continue;
+          for (const e of entriesOf(item)) if (e.kind === 'control-def' && !defs.has(e.name)) defs.set(e.name, e);
+        }
+      }
+      return defs;
+    },
     get result() {
       return check.result;
     },
@@ -139,11 +153,22 @@ export function analyse(text: string, file: string, version: number, opts: Analy
 
 /** The innermost entry at `offset` (a name touching the cursor at either end counts). */
 export function entryAt(a: Analysis, offset: number): Entry | undefined {
+  // The last item starting at or before `offset`, and the one before it (which may end just there).
+  const items = a.root.items;
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (items[mid]!.range.start.offset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
   let best: Entry | undefined;
-  for (const e of a.entries) {
-    if (e.range.start.offset > offset) break;
-    if (offset > e.range.end.offset) continue;
-    if (!best || e.range.end.offset - e.range.start.offset < best.range.end.offset - best.range.start.offset) best = e;
+  for (let i = Math.max(0, lo - 2); i < lo; i++) {
+    for (const e of entriesOf(items[i]!)) {
+      if (e.range.start.offset > offset) break;
+      if (offset > e.range.end.offset) continue;
+      if (!best || e.range.end.offset - e.range.start.offset < best.range.end.offset - best.range.start.offset) best = e;
+    }
   }
   return best;
 }
