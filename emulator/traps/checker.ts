@@ -166,6 +166,8 @@ interface ItemWork {
   readonly diagnostics: readonly Diagnostic[];
 }
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
+/** What the architecture pass said about a mapping (its item, encodings and control unchanged). */
+const archVerdicts = new WeakMap<TrapMapping, readonly Diagnostic[]>();
 const controlWork = new WeakMap<Item, ItemWork & { readonly def: ControlDef }>();
 /** Encodings per target; the mappings made for the control `def` last time. */
 const trapWork = new WeakMap<Item, ItemWork & { readonly keys: readonly ({ from: number; to: number } | null)[]; def: ControlDef | CombineDef | null; mappings: TrapMapping[] }>();
@@ -627,21 +629,19 @@ class Checker {
   // ---- pass 4: the architecture --------------------------------------------------------------------
 
   architecture(): void {
-    // Many ranges may cover the same keys: each (control, key) is judged once (arch-agreement.ts).
-    const agrees = trapsKey;
-    // Mappings whose control does not trap the encoding.
+    // Mappings whose control does not trap the encoding. A mapping object is kept across checks
+    // while its item and control are (mapTrap): so is the verdict.
     for (const m of this.traps) {
-      const members = m.def.kind === 'control' ? [m.def] : m.def.members;
-      for (const c of members) {
-        if (c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
-        for (const k of keysWithFacts(m.from, m.to)) {
-          if (!agrees(c, k)) {
-            const via = m.def.kind === 'combine' ? ` (in combination '${m.def.name}')` : '';
-            this.report(m.file, m.range, 'warning', 'arch-no-trap', `according to Arm's access rules, control '${c.name}'${via} (${describeControl(c)}) does not trap ${encodingLabel(k)} to EL2`);
-            break;
-          }
-        }
+      // Controls on raw bits are not compared (most of a big generated table): no lookup for them.
+      if (m.def.kind === 'control' && (m.def.rawBits || (m.def.fields.size === 0 && !m.def.builtin))) continue;
+      const known = archVerdicts.get(m);
+      if (known) {
+        for (const d of known) this.diagnostics.push(d);
+        continue;
       }
+      const mark = this.diagnostics.length;
+      this.judgeMapping(m);
+      archVerdicts.set(m, this.diagnosticsSince(mark));
     }
     for (const m of this.fine) {
       for (const k of keysWithFacts(m.from, m.to)) {
@@ -663,6 +663,22 @@ class Checker {
       }
     }
     this.missing();
+  }
+
+  /** Reports the members of a mapping's control that do not trap one of its encodings. */
+  private judgeMapping(m: TrapMapping): void {
+    const members = m.def.kind === 'control' ? [m.def] : m.def.members;
+    for (const c of members) {
+      if (c.rawBits || (c.fields.size === 0 && !c.builtin)) continue;
+      // Many ranges may cover the same keys: each (control, key) is judged once (arch-agreement.ts).
+      for (const k of keysWithFacts(m.from, m.to)) {
+        if (!trapsKey(c, k)) {
+          const via = m.def.kind === 'combine' ? ` (in combination '${m.def.name}')` : '';
+          this.report(m.file, m.range, 'warning', 'arch-no-trap', `according to Arm's access rules, control '${c.name}'${via} (${describeControl(c)}) does not trap ${encodingLabel(k)} to EL2`);
+          break;
+        }
+      }
+    }
   }
 
   /**
@@ -722,8 +738,7 @@ class Checker {
     const consider = (m: TrapMapping): void => {
       if ((m.def.kind === 'control' ? [m.def] : m.def.members).some(stands)) spans.push([m.from, m.to]);
     };
-    if (first === last) for (const m of this.singles.get(first) ?? []) consider(m);
-    else for (const m of this.singles.values()) if (m[0]!.from >= first && m[0]!.from <= last) m.forEach(consider);
+    for (let j = upperBound(this.singleFrom, first - 1); j < this.singles.length && this.singleFrom[j]! <= last; j++) consider(this.singles[j]!);
     // Ranges starting at or before `last`, walked back while some earlier range can still reach `first`.
     for (let j = upperBound(this.rangeFrom, last) - 1; j >= 0 && this.rangeReach[j]! >= first; j--) if (this.ranges[j]!.to >= first) consider(this.ranges[j]!);
     spans.sort((a, b) => a[0] - b[0]);
@@ -737,18 +752,16 @@ class Checker {
   }
 
   /** Single-encoding mappings by key, and ranges by start with the running maximum of their ends. */
-  private singles = new Map<number, TrapMapping[]>();
+  private singles: TrapMapping[] = [];
+  private singleFrom = new Int32Array(0);
   private ranges: TrapMapping[] = [];
   private rangeFrom = new Int32Array(0);
   private rangeReach = new Int32Array(0);
 
   private indexMappings(): void {
-    for (const m of this.traps) {
-      if (m.from !== m.to) continue;
-      const l = this.singles.get(m.from);
-      if (l) l.push(m);
-      else this.singles.set(m.from, [m]);
-    }
+    // Sorted arrays rather than a map of lists: a big table maps thousands of single encodings.
+    this.singles = this.traps.filter((m) => m.from === m.to).sort((a, b) => a.from - b.from);
+    this.singleFrom = Int32Array.from(this.singles, (m) => m.from);
     this.ranges = this.traps.filter((m) => m.from !== m.to).sort((a, b) => a.from - b.from);
     this.rangeFrom = Int32Array.from(this.ranges, (m) => m.from);
     let reach = -1;
