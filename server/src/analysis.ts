@@ -173,7 +173,27 @@ export function entryAt(a: Analysis, offset: number): Entry | undefined {
   return best;
 }
 
+/** Whether an item names a control or combination (defines it or uses it). */
+function mentions(item: Item, name: string): boolean {
+  switch (item.kind) {
+    case 'control':
+      return item.name.text === name;
+    case 'combine':
+      return item.name.text === name || item.members.some((m) => m.text === name);
+    case 'trap':
+      return item.control.text === name;
+    default:
+      return false;
+  }
+}
+
 /** Every occurrence of a control or combination name: its definition and its uses. */
 export function occurrences(a: Analysis, name: string): Entry[] {
-  return a.entries.filter((e) => (e.kind === 'control-def' || e.kind === 'control-ref') && e.name === name);
+  // From the items that mention it: a hover on a name does not need the index of every entry.
+  const out: Entry[] = [];
+  for (const item of a.root.items) {
+    if (!mentions(item, name)) continue;
+    for (const e of entriesOf(item)) if ((e.kind === 'control-def' || e.kind === 'control-ref') && e.name === name) out.push(e);
+  }
+  return out;
 }
