@@ -9,6 +9,7 @@ import { type Comment, ITEM_WORDS, type Token, tokenize } from './lexer.js';
 import { type Diagnostic, LineMap, type Position, type Range, span } from './source.js';
 
 export const ITEM_KEYWORDS: ReadonlySet<string> = ITEM_WORDS;
+const FIELD_LABELS = ['op0', 'op1', 'CRn', 'CRm', 'op2'] as const;
 /** Words that end a target name rather than continue it ("TLBI VAE1IS with ..."). */
 const STOP_WORDS: ReadonlySet<string> = new Set(['with', 'to', 'unless', ...ITEM_KEYWORDS]);
 
@@ -152,11 +153,11 @@ export function parseRegion(text: string, file: string, from: number, to: number
 
   const encoding = (): EncodingLit => {
     const open = expectPunct('(', 'to start an encoding');
-    const fields: NumberLit[] = [];
-    const labels = ['op0', 'op1', 'CRn', 'CRm', 'op2'];
+    const fields = new Array<NumberLit>(5);
     for (let i = 0; i < 5; i++) {
-      if (i > 0) expectPunct(',', `between ${labels[i - 1]} and ${labels[i]}`);
-      fields.push(number(labels[i]!));
+      if (i > 0) expectPunct(',', `between ${FIELD_LABELS[i - 1]} and ${FIELD_LABELS[i]}`);
+      // Filled in place: an array grown by push keeps room for more (a big table has thousands).
+      fields[i] = number(FIELD_LABELS[i]!);
     }
     const close = expectPunct(')', 'after op2: an encoding has five fields (op0, op1, CRn, CRm, op2)');
     return { fields, range: span(open.range, close.range) };
