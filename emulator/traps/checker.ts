@@ -95,6 +95,12 @@ export interface CheckOptions {
   readonly architecture?: boolean;
   /** The root file already parsed (the language server re-parses incrementally: reparse.ts). */
   readonly parsed?: ParseResult;
+  /**
+   * Work kept per item of `parsed` between checks of one document (a map the
+   * re-parser forgets replaced items in: Reparser.memo). Used only with `parsed`:
+   * items parsed afresh would never be asked for again.
+   */
+  readonly memo?: Map<Item, ItemCheckWork>;
 }
 
 export interface CheckResult {
@@ -155,23 +161,28 @@ function halves(v: bigint): [number, number] {
 
 /**
  * What checking an item found that depends on the item alone (its text, the
- * file and the CPU profile): kept per item object for the next check. The
- * language server re-parses incrementally, and an item it did not re-parse
- * is the same object with its ranges moved, so its diagnostics still point
- * at the right place.
+ * file and the CPU profile), kept for the next check of the same document
+ * (CheckOptions.memo). The language server re-parses incrementally, and an
+ * item it did not re-parse is the same object with its ranges moved, so its
+ * diagnostics still point at the right place. The checker's business: make
+ * the map, hand it to every check of the document, never look inside.
  */
-interface ItemWork {
+export interface ItemCheckWork {
   readonly file: string;
   readonly features: (f: string) => boolean;
   readonly diagnostics: readonly Diagnostic[];
+  /** A control: its definition. */
+  readonly def?: ControlDef;
+  /** A trap: the encodings of its targets; the mappings made for control `mappedWith`, and the architecture pass's verdict on each. */
+  readonly keys?: readonly ({ from: number; to: number } | null)[];
+  mappedWith?: ControlDef | CombineDef;
+  mappings?: readonly TrapMapping[];
+  verdicts?: (readonly Diagnostic[] | undefined)[];
+  /** A finetrap: its mappings. */
+  readonly fine?: readonly FineMapping[];
 }
+
 const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
-/** What the architecture pass said about a mapping (its item, encodings and control unchanged). */
-const archVerdicts = new WeakMap<TrapMapping, readonly Diagnostic[]>();
-const controlWork = new WeakMap<Item, ItemWork & { readonly def: ControlDef }>();
-/** Encodings per target; the mappings made for the control `def` last time. */
-const trapWork = new WeakMap<Item, ItemWork & { readonly keys: readonly ({ from: number; to: number } | null)[]; def: ControlDef | CombineDef | null; mappings: TrapMapping[] }>();
-const fineWork = new WeakMap<Item, ItemWork & { readonly mappings: readonly FineMapping[] }>();
 
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
@@ -237,15 +248,16 @@ class Checker {
 
   private defineControl(item: ControlItem, file: string): void {
     if (!this.claimName(item.name, file)) return;
-    const done = this.remembered(controlWork, item, file);
-    if (done) {
+    const done = this.workOf(item, file);
+    if (done?.def) {
+      this.replay(done);
       this.controls.set(item.name.text, done.def);
       return;
     }
     const mark = this.diagnostics.length;
     const def = this.compileControl(item, file);
     this.controls.set(item.name.text, def);
-    controlWork.set(item, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), def });
+    this.remember(item, file, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), def });
   }
 
   /** The diagnostics reported since `mark` (most items have none: they share one empty list). */
@@ -253,15 +265,29 @@ class Checker {
     return this.diagnostics.length === mark ? NO_DIAGNOSTICS : this.diagnostics.slice(mark);
   }
 
-  /**
-   * The work of an item done by an earlier check (of the same file, with the
-   * same profile), its diagnostics reported again; undefined when there is none.
-   */
-  private remembered<W extends ItemWork>(work: WeakMap<Item, W>, item: Item, file: string): W | undefined {
-    const w = work.get(item);
-    if (!w || w.file !== file || w.features !== this.features) return undefined;
+  /** Where work is kept: the root file's items, when the caller keeps them (CheckOptions.memo). */
+  private memo: Map<Item, ItemCheckWork> | null = null;
+  private memoFile = '';
+
+  keepWork(memo: Map<Item, ItemCheckWork>, file: string): void {
+    this.memo = memo;
+    this.memoFile = file;
+  }
+
+  /** The work of an item done by an earlier check of the same file with the same profile. */
+  private workOf(item: Item, file: string): ItemCheckWork | undefined {
+    if (!this.memo || file !== this.memoFile) return undefined;
+    const w = this.memo.get(item);
+    return w && w.file === file && w.features === this.features ? w : undefined;
+  }
+
+  private remember(item: Item, file: string, w: ItemCheckWork): void {
+    if (this.memo && file === this.memoFile) this.memo.set(item, w);
+  }
+
+  /** Reports again what an item's kept work reported. */
+  private replay(w: ItemCheckWork): void {
     for (const d of w.diagnostics) this.diagnostics.push(d);
-    return w;
   }
 
   private compileControl(item: ControlItem, file: string): ControlDef {
@@ -492,35 +518,41 @@ class Checker {
     const def = this.controls.get(item.control.text);
     if (!def) this.unknownControl(item.control, file);
     else this.used.add(item.control.text);
-    let w = this.remembered(trapWork, item, file);
-    if (!w) {
+    let w = this.workOf(item, file);
+    let keys = w?.keys;
+    if (keys) this.replay(w!);
+    else {
       const mark = this.diagnostics.length;
-      const keys = item.targets.map((t) => this.targetKeys(t, file));
-      trapWork.set(item, (w = { file, features: this.features, diagnostics: this.diagnosticsSince(mark), keys, def: null, mappings: [] }));
+      keys = item.targets.map((t) => this.targetKeys(t, file));
+      w = { file, features: this.features, diagnostics: this.diagnosticsSince(mark), keys };
+      this.remember(item, file, w);
     }
     if (!def) return;
-    if (w.def !== def) {
-      const mappings: TrapMapping[] = [];
+    let mappings = w!.mappings;
+    if (!mappings || w!.mappedWith !== def) {
+      const made: TrapMapping[] = [];
       item.targets.forEach((t, i) => {
-        const k = w.keys[i];
-        if (k) mappings.push({ from: k.from, to: k.to, def, item, file, range: targetRangeOf(t) });
+        const k = keys[i];
+        if (k) made.push({ from: k.from, to: k.to, def, item, file, range: targetRangeOf(t) });
       });
-      w.def = def;
-      w.mappings = mappings;
+      w!.mappedWith = def;
+      w!.mappings = mappings = made;
+      w!.verdicts = undefined;
     }
-    for (const m of w.mappings) this.traps.push(m);
+    for (const m of mappings) this.traps.push(m);
   }
 
   private mapFine(item: FineTrapItem, file: string): void {
-    const done = this.remembered(fineWork, item, file);
-    if (done) {
-      for (const m of done.mappings) this.fine.push(m);
+    const done = this.workOf(item, file);
+    if (done?.fine) {
+      this.replay(done);
+      for (const m of done.fine) this.fine.push(m);
       return;
     }
     const mark = this.diagnostics.length;
     const first = this.fine.length;
     this.compileFine(item, file);
-    fineWork.set(item, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), mappings: this.fine.slice(first) });
+    this.remember(item, file, { file, features: this.features, diagnostics: this.diagnosticsSince(mark), fine: this.fine.slice(first) });
   }
 
   private compileFine(item: FineTrapItem, file: string): void {
@@ -634,14 +666,16 @@ class Checker {
     for (const m of this.traps) {
       // Controls on raw bits are not compared (most of a big generated table): no lookup for them.
       if (m.def.kind === 'control' && (m.def.rawBits || (m.def.fields.size === 0 && !m.def.builtin))) continue;
-      const known = archVerdicts.get(m);
+      const w = this.workOf(m.item, m.file);
+      const i = w?.mappings ? w.mappings.indexOf(m) : -1;
+      const known = i >= 0 ? w!.verdicts?.[i] : undefined;
       if (known) {
         for (const d of known) this.diagnostics.push(d);
         continue;
       }
       const mark = this.diagnostics.length;
       this.judgeMapping(m);
-      archVerdicts.set(m, this.diagnosticsSince(mark));
+      if (i >= 0) (w!.verdicts ??= [])[i] = this.diagnosticsSince(mark);
     }
     for (const m of this.fine) {
       for (const k of keysWithFacts(m.from, m.to)) {
@@ -844,6 +878,7 @@ export class TrapCheck {
     this.c = new Checker(opts);
     const parsed = opts.parsed && opts.parsed.text === text && opts.parsed.file === file ? opts.parsed : undefined;
     this.c.load(text, file, [file], [file.slice(file.lastIndexOf('/') + 1)], new Set(), parsed);
+    if (parsed && opts.memo) this.c.keepWork(opts.memo, file);
   }
 
   private upTo(pass: number): void {

@@ -111,19 +111,40 @@ export class Reparser {
   private text = '';
   private chunks: Chunk[] = [];
   private last: ParseResult | null = null;
+  private readonly memos: Map<Item, unknown>[] = [];
 
   constructor(readonly file: string) {}
+
+  /**
+   * A map from this document's items to what was worked out about them
+   * (the checker's and the server's work per item): the re-parser deletes
+   * the items an edit replaces, so it holds the current items only.
+   */
+  memo<V>(): Map<Item, V> {
+    const m = new Map<Item, V>();
+    this.memos.push(m);
+    return m;
+  }
+
+  private forget(chunks: Iterable<Chunk>): void {
+    if (this.memos.length === 0) return;
+    for (const c of chunks) for (const item of c.items) for (const m of this.memos) m.delete(item);
+  }
 
   /** The parse of `text`, reusing what the previous call parsed where the text is unchanged. */
   parse(text: string): ParseResult {
     if (this.last && text === this.text) return this.last;
     try {
       if (this.last) this.update(text);
-      else this.chunks = parseChunks(text, this.file, 0, text.length, 0);
+      else {
+        for (const m of this.memos) m.clear();
+        this.chunks = parseChunks(text, this.file, 0, text.length, 0);
+      }
     } catch (e) {
       // The chunks may be half moved: start again from nothing next time.
       this.last = null;
       this.chunks = [];
+      for (const m of this.memos) m.clear();
       throw e;
     }
     this.text = text;
@@ -222,6 +243,8 @@ export class Reparser {
     }
     // (An empty text is one empty chunk.)
     if (pending >= 0 || out.length === 0) out.push(...parseChunks(text, this.file, pending >= 0 ? pending : from, to, pending >= 0 ? pendingLine : line));
+    // The old chunks not taken are gone, and so are their items.
+    for (const left of oldChunks.values()) this.forget(left);
     return out;
   }
 }

@@ -6,7 +6,7 @@
  * references, rename, symbols) answers from this index.
  */
 import type { CombineItem, ControlItem, EncodingLit, FieldTest, Item, Name, Target } from '../../emulator/traps/ast.js';
-import { type CheckResult, type CheckedTable, TrapCheck } from '../../emulator/traps/checker.js';
+import { type CheckResult, type CheckedTable, type ItemCheckWork, TrapCheck } from '../../emulator/traps/checker.js';
 import type { ParseResult } from '../../emulator/traps/parser.js';
 import type { Range } from '../../emulator/traps/source.js';
 
@@ -39,6 +39,8 @@ export interface Analysis {
   /** Sorted by start offset; names before the ranges that contain them. */
   readonly entries: readonly Entry[];
   readonly defs: ReadonlyMap<string, Extract<Entry, { kind: 'control-def' }>>;
+  /** One item's entries, sorted. */
+  readonly entriesOf: (item: Item) => readonly Entry[];
 }
 
 export interface AnalysisOptions {
@@ -46,6 +48,8 @@ export interface AnalysisOptions {
   readonly resolve: (from: string, path: string) => string;
   /** The document already parsed (incrementally, by the server). */
   readonly parsed?: ParseResult;
+  /** Work kept per item of `parsed` between analyses of the document (Reparser.memo). */
+  readonly memo?: { readonly check: Map<Item, ItemCheckWork>; readonly entries: Map<Item, readonly Entry[]> };
 }
 
 function testEntries(t: FieldTest, out: Entry[]): void {
@@ -94,32 +98,32 @@ function itemEntries(item: Item, out: Entry[]): void {
   }
 }
 
-/**
- * An item's entries, sorted. Items an incremental re-parse kept are the same
- * objects (their ranges moved in place), so their entries are made once.
- */
-const entriesOfItem = new WeakMap<Item, readonly Entry[]>();
-function entriesOf(item: Item): readonly Entry[] {
-  let out = entriesOfItem.get(item) as Entry[] | undefined;
-  if (!out) {
-    out = [];
-    itemEntries(item, out);
-    // Narrow entries first at equal starts, so that lookups find the innermost.
-    out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
-    entriesOfItem.set(item, out);
-  }
+function sortedEntries(item: Item): readonly Entry[] {
+  const out: Entry[] = [];
+  itemEntries(item, out);
+  // Narrow entries first at equal starts, so that lookups find the innermost.
+  out.sort((a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset);
   return out;
 }
 
 export function analyse(text: string, file: string, version: number, opts: AnalysisOptions): Analysis {
-  const check = new TrapCheck(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed } : {}) });
+  const check = new TrapCheck(text, file, { readFile: opts.readFile, resolve: opts.resolve, ...(opts.parsed ? { parsed: opts.parsed, ...(opts.memo ? { memo: opts.memo.check } : {}) } : {}) });
   const root = check.files.find((f) => f.file === file) ?? check.files[0]!;
+  // Items an incremental re-parse kept are the same objects (their ranges moved in place): their
+  // entries are made once. Without a re-parser, for this analysis only.
+  const kept = opts.parsed && opts.memo ? opts.memo.entries : new Map<Item, readonly Entry[]>();
+  const entriesOf = (item: Item): readonly Entry[] => {
+    let e = kept.get(item);
+    if (!e) kept.set(item, (e = sortedEntries(item)));
+    return e;
+  };
   let entries: Entry[] | undefined;
   let defs: Map<string, Extract<Entry, { kind: 'control-def' }>> | undefined;
   return {
     version,
     file,
     root,
+    entriesOf,
     // Made when first asked: a hover finds its item by binary search and needs neither.
     get entries() {
       if (!entries) {
@@ -164,7 +168,7 @@ export function entryAt(a: Analysis, offset: number): Entry | undefined {
   }
   let best: Entry | undefined;
   for (let i = Math.max(0, lo - 2); i < lo; i++) {
-    for (const e of entriesOf(items[i]!)) {
+    for (const e of a.entriesOf(items[i]!)) {
       if (e.range.start.offset > offset) break;
       if (offset > e.range.end.offset) continue;
       if (!best || e.range.end.offset - e.range.start.offset < best.range.end.offset - best.range.start.offset) best = e;
@@ -193,7 +197,7 @@ export function occurrences(a: Analysis, name: string): Entry[] {
   const out: Entry[] = [];
   for (const item of a.root.items) {
     if (!mentions(item, name)) continue;
-    for (const e of entriesOf(item)) if ((e.kind === 'control-def' || e.kind === 'control-ref') && e.name === name) out.push(e);
+    for (const e of a.entriesOf(item)) if ((e.kind === 'control-def' || e.kind === 'control-ref') && e.name === name) out.push(e);
   }
   return out;
 }

@@ -23,7 +23,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Reparser } from '../../emulator/traps/reparse.js';
 import type { Diagnostic } from '../../emulator/traps/source.js';
-import { type Analysis, analyse, entryAt, occurrences } from './analysis.js';
+import { type Analysis, type AnalysisOptions, analyse, entryAt, occurrences } from './analysis.js';
 import { codeLenses, inlayHints } from './annotations.js';
 import { ArmDocs } from './arm-docs.js';
 import type { DocsLookup } from './register-card.js';
@@ -41,7 +41,8 @@ const RESERVED = new Set(['control', 'combine', 'trap', 'finetrap', 'include', '
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, Analysis>();
-  const reparsers = new Map<string, Reparser>();
+  /** Per document: its re-parser, and the work kept per item between analyses (forgotten with the item). */
+  const reparsers = new Map<string, { reparser: Reparser; memo: NonNullable<AnalysisOptions['memo']> }>();
   const timers = new Map<string, NodeJS.Timeout>();
   // nvlab.armSpecPath: the user's own Registers.json (full AARCHMRS release) for register prose.
   let armSpecPath: string | null = null;
@@ -78,10 +79,16 @@ export function startServer(connection: Connection): void {
     const cached = analyses.get(doc.uri);
     if (cached && cached.version === doc.version) return cached;
     const file = pathOf(doc.uri);
-    let reparser = reparsers.get(doc.uri);
-    if (!reparser || reparser.file !== file) reparsers.set(doc.uri, (reparser = new Reparser(file)));
+    let kept = reparsers.get(doc.uri);
+    if (!kept || kept.reparser.file !== file) {
+      const reparser = new Reparser(file);
+      reparsers.set(doc.uri, (kept = { reparser, memo: { check: reparser.memo(), entries: reparser.memo() } }));
+    }
+    const { reparser, memo } = kept;
     const text = doc.getText();
-    const a = analyse(text, file, doc.version, { readFile, resolve: (from, p) => resolvePath(dirname(from), p), parsed: reparser.parse(text) });
+    // The re-parser's own string: the checker compares the file of work it kept per item with
+    // this one, for every item, and the same string compares at once.
+    const a = analyse(text, reparser.file, doc.version, { readFile, resolve: (from, p) => resolvePath(dirname(from), p), parsed: reparser.parse(text), memo });
     analyses.set(doc.uri, a);
     return a;
   };

@@ -6,7 +6,7 @@
  * gives for the same text, and so must the checker's diagnostics.
  */
 import { describe, expect, it } from 'vitest';
-import { checkTraps } from '../../emulator/traps/checker.js';
+import { type ItemCheckWork, checkTraps } from '../../emulator/traps/checker.js';
 import { parseTraps, type ParseResult } from '../../emulator/traps/parser.js';
 import { Reparser } from '../../emulator/traps/reparse.js';
 import { Rng } from '../util/rng.js';
@@ -96,16 +96,31 @@ describe('incremental re-parse', () => {
     expect(p.diagnostics[0]!.message).toContain('the end of the file');
   });
 
+  it('judges a kept mapping again when its control changes', () => {
+    const r = new Reparser('r.traps');
+    const memo = r.memo<ItemCheckWork>();
+    const check = (text: string): string[] => checkTraps(text, 'r.traps', { parsed: r.parse(text), memo }).diagnostics.map((d) => d.code);
+    const table = (field: string): string => `control C forwards writes when HCR_EL2.${field} == 1\ntrap SCTLR_EL1 with C\n`;
+    expect(check(table('TVM'))).not.toContain('arch-no-trap');
+    expect(check(table('TID3'))).toContain('arch-no-trap');
+    expect(check(table('TVM'))).not.toContain('arch-no-trap');
+  });
+
   it('gives the checker the diagnostics and the table of a fresh check', () => {
     const rng = new Rng(0xc4ec);
     const gen = new TrapsGen(rng);
     let text = gen.table(80);
     const r = new Reparser('r.traps');
+    const memo = r.memo<ItemCheckWork>();
     for (let i = 0; i < 600; i++) {
-      text = rng.bool(0.85) ? typing(rng, text) : gen.mutate(text);
+      const n = rng.bool(0.2) ? 3 : 1;
+      for (let k = 0; k < n; k++) text = rng.bool(0.85) ? typing(rng, text) : gen.mutate(text);
       if (text.length > 8000) text = text.slice(0, 4000);
       const parsed = r.parse(text);
-      const got = checkTraps(text, 'r.traps', { parsed });
+      const got = checkTraps(text, 'r.traps', { parsed, memo });
+      // The memo holds work for the current items only: the re-parser forgets replaced ones.
+      const current = new Set(parsed.items);
+      for (const item of memo.keys()) expect(current.has(item)).toBe(true);
       const want = checkTraps(text, 'r.traps');
       expect(got.diagnostics).toEqual(want.diagnostics);
       // The table too: the checker keeps per-item work across checks of re-parsed items.
