@@ -333,9 +333,10 @@ if (run('lsp')) {
   const bigAt = [];
   for (let n = 0; n < 20000; n += 97) bigAt.push(n < 2000 ? { line: n, character: cleanLines[n].indexOf('HCR_EL2') + 1 } : { line: n, character: cleanLines[n].lastIndexOf('C') + 1 });
   const [bigHoverTimes, bigCompleteTimes] = await hoverAndComplete(BIG, bigAt);
-  // Edits in the middle of the 20,000-line table, each a small change of the previous version
-  // (what typing sends), and hovers right after an edit (before its diagnostics are due).
-  // The first four are not counted: they warm up the paths that move what follows an edit.
+  // Edits in the middle of the 20,000-line table, each one line inserted into the previous
+  // version (sent as the whole text, like the edits above), and hovers sent right after an edit
+  // (before its diagnostics are due). The first four are not counted: they warm up the paths
+  // that move what follows an edit.
   let midText = bigText;
   const midTimes = [];
   const hoverAfterEdit = [];

@@ -9,7 +9,8 @@
  * whose lines it touched are parsed again; the others keep their items,
  * diagnostics and comments, moved to their new offsets and lines. The result
  * is the ParseResult parseTraps would give for the new text, with the same
- * objects for unchanged items (what the checker's cache keys on).
+ * objects for unchanged items: what the work kept per item between checks
+ * keys on (Reparser.memo).
  */
 import type { Item } from './ast.js';
 import { type Comment, lineStartsItem } from './lexer.js';
