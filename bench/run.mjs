@@ -333,32 +333,32 @@ if (run('lsp')) {
   const bigAt = [];
   for (let n = 0; n < 20000; n += 97) bigAt.push(n < 2000 ? { line: n, character: cleanLines[n].indexOf('HCR_EL2') + 1 } : { line: n, character: cleanLines[n].lastIndexOf('C') + 1 });
   const [bigHoverTimes, bigCompleteTimes] = await hoverAndComplete(BIG, bigAt);
-  // Edits in the middle of the 20,000-line table, each one line inserted into the previous
-  // version (sent as the whole text, like the edits above), and hovers sent right after an edit
-  // (before its diagnostics are due). The first four are not counted: they warm up the paths
-  // that move what follows an edit.
-  let midText = bigText;
+  // Edits in the middle of the 20,000-line table, each one line inserted, sent as an incremental
+  // change (what an editor sends as the user types: the server asks for incremental sync), and
+  // hovers sent right after an edit (before its diagnostics are due). The first four are not
+  // counted: they warm up the paths that move what follows an edit.
+  const midDoc = [...cleanLines];
   const midTimes = [];
   const hoverAfterEdit = [];
   for (let i = -4; i < 80; i++) {
-    const at = midText.indexOf('\n', Math.floor((midText.length * ((((i + 40) * 37) % 40) + 0.5)) / 40)) + 1;
-    midText = midText.slice(0, at) + `# edit ${i}\n` + midText.slice(at);
-    if (i < 0) {
-      await changeAndTime(BIG, midText);
-      continue;
-    }
-    if (i % 2 === 0) {
-      midTimes.push(await changeAndTime(BIG, midText));
-      continue;
-    }
+    const line = Math.floor((midDoc.length * ((((i + 40) * 37) % 40) + 0.5)) / 40);
+    midDoc.splice(line, 0, `# edit ${i}`);
     const v = versions.get(BIG) + 1;
     versions.set(BIG, v);
     const done = diagnosed(BIG, v);
-    conn.sendNotification('textDocument/didChange', { textDocument: { uri: BIG, version: v }, contentChanges: [{ text: midText }] });
     const t0 = process.hrtime.bigint();
-    await conn.sendRequest('textDocument/hover', { textDocument: { uri: BIG }, position: bigAt[i % bigAt.length] });
-    hoverAfterEdit.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri: BIG, version: v }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `# edit ${i}\n` }] });
+    if (i >= 0 && i % 2 === 1) {
+      // The same places as above, where the inserted lines moved them.
+      const at = bigAt[i % bigAt.length];
+      const position = { line: midDoc.indexOf(cleanLines[at.line], at.line), character: at.character };
+      const t1 = process.hrtime.bigint();
+      const h = await conn.sendRequest('textDocument/hover', { textDocument: { uri: BIG }, position });
+      hoverAfterEdit.push(Number(process.hrtime.bigint() - t1) / 1e6);
+      if (!h) throw new Error(`lsp bench: no hover at ${JSON.stringify(position)} after edit ${i}`);
+    }
     await done;
+    if (i >= 0 && i % 2 === 0) midTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   await conn.sendRequest('shutdown');
   conn.sendNotification('exit');
