@@ -141,8 +141,8 @@ export function mmuAbort(cpu: Cpu, lo: number, hi: number, write: boolean, fetch
  * (AArch64.TranslateAddressS1Off): bits above the PA size, below the tag byte
  * when top-byte-ignore applies, must be zero. Returns -1 for an address-size fault.
  */
-function flatAddress(cpu: Cpu, lo: number, hi: number): number {
-  const top = addrTop(cpu, hi, cpu.el);
+function flatAddress(cpu: Cpu, lo: number, hi: number, el = cpu.el): number {
+  const top = addrTop(cpu, hi, el);
   const paBits = cpu.features.paBits;
   const hiMask = top === 55 ? 0x00ffffff : -1;
   const upper = (hi & hiMask) >>> 0;
@@ -220,6 +220,66 @@ function fillTlb(tlb: DataTlb, lo: number, hi: number, cpu: Cpu, pa: number): vo
   tlb.tagHi[t] = hi;
   tlb.mem[t] = c.dv;
   tlb.off[t] = Ram.offset(pa) & PAGE_MASK;
+}
+
+/** A fault on a VNCR_EL2 page access: a Data Abort to EL2 with ESR_EL2.ISS.VNCR (bit 13) set. */
+function vncrAbort(cpu: Cpu, lo: number, hi: number, fsc: number, write: boolean, external: boolean): never {
+  const ec = cpu.el === 2 ? EC.DABT_CUR : EC.DABT_LOW;
+  const iss = issDataAbort({ fsc, wnr: write, ea: external, cm: false, s1ptw: false, fnv: false, syndrome: null }) | (1 << 13);
+  return cpu.raise(2, esr(ec, iss), 0, true, lo, hi);
+}
+
+/**
+ * A FEAT_NV2 access to the VNCR_EL2 page (a 64-bit register slot at VA
+ * lo:hi): made in the EL2 translation regime (EL2, or EL2&0 with E2H) as a
+ * privileged access whatever EL the PE is at, since the Arm ARM gives NV2
+ * accesses an access descriptor for EL2 (CreateAccDescNV2). Never through
+ * the data TLB, which caches the current EL's translations. Returns the low
+ * half of a read (the high half in cpu.ldHi).
+ */
+export function vncrAccess(cpu: Cpu, lo: number, hi: number, write: boolean, vlo: number, vhi: number): number {
+  const mmu = cpu.mmu;
+  let pa: number;
+  if (!mmu.enabledFor(2)) {
+    pa = flatAddress(cpu, lo, hi, 2);
+    if (pa < 0) vncrAbort(cpu, lo, hi, FSC.ADDR_SIZE_L0, write, false);
+  } else {
+    if (!mmu.translate(lo, hi, 2, write ? Access.WRITE : Access.READ, 0)) vncrAbort(cpu, lo, hi, mmu.fault.fsc(), write, mmu.fault.kind === FaultKind.WALK_EXTERNAL);
+    pa = mmu.pa;
+  }
+  const bus = cpu.bus;
+  switch (bus.classify(pa)) {
+    case Backing.RAM: {
+      if (pa + 8 > bus.ram.base + bus.ram.size) return vncrAbort(cpu, lo, hi, FSC.SYNC_EXTERNAL, write, true);
+      if (write) cpu.staleTracker?.noteStore(pa, 8);
+      cpu.memWatch?.check(pa, 8, write, vlo, vhi);
+      const c = bus.ram.chunk(pa);
+      const off = Ram.offset(pa);
+      if (write) {
+        c.dv.setInt32(off, vlo, true);
+        c.dv.setInt32(off + 4, vhi, true);
+        return 0;
+      }
+      cpu.ldHi = c.dv.getInt32(off + 4, true);
+      return c.dv.getInt32(off, true);
+    }
+    case Backing.DEVICE: {
+      const d = bus.deviceAt(pa)!;
+      const off = pa - d.base;
+      if (write) {
+        d.write(off, 4, vlo);
+        d.write(off + 4, 4, vhi);
+        return 0;
+      }
+      const l = d.read(off, 4);
+      cpu.ldHi = d.read(off + 4, 4);
+      return l;
+    }
+    case Backing.UNMODELLED:
+      return bus.unmodelledAccess(pa, write);
+    default:
+      return vncrAbort(cpu, lo, hi, FSC.SYNC_EXTERNAL, write, true);
+  }
 }
 
 /**

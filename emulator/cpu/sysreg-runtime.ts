@@ -13,7 +13,7 @@ import type { Cpu } from './cpu.js';
 import { EC, esr, issFpAccess, issSysReg } from './esr.js';
 import { loadSp, saveSp } from './exceptions.js';
 import { addressTranslate, cacheMaintenanceByVa, tlbi, zeroBlock } from './maintenance.js';
-import { ACC_ALIGN, loadAny, storeAny } from './memory-access.js';
+import { vncrAccess } from './memory-access.js';
 import { SINK } from './regs.js';
 import { sysregGenericName as genericName } from '../arch/sysreg-db.js';
 import { HOOK_BUILTIN, HOOK_WATCH, sysWriteHook, sysReadHook } from './sysreg-hooks.js';
@@ -341,7 +341,7 @@ export function nvRead(c: Cpu, t: number, off: number): void {
     }
     return;
   }
-  const v = loadAny(c, lo, hi, 3, ACC_ALIGN);
+  const v = vncrAccess(c, lo, hi, false, 0, 0);
   if (t !== 31) {
     c.xlo[t] = v;
     c.xhi[t] = c.ldHi;
@@ -358,7 +358,7 @@ export function nvWrite(c: Cpu, t: number, off: number): void {
     ch.dv.setInt32(o + 4, t === 31 ? 0 : c.xhi[t]!, true);
     return;
   }
-  storeAny(c, lo, hi, 3, t === 31 ? 0 : c.xlo[t]!, t === 31 ? 0 : c.xhi[t]!, ACC_ALIGN);
+  vncrAccess(c, lo, hi, true, t === 31 ? 0 : c.xlo[t]!, t === 31 ? 0 : c.xhi[t]!);
 }
 
 // ---- identification and debug ------------------------------------------------------

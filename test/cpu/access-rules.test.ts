@@ -21,6 +21,8 @@ interface Setup {
   hcr?: bigint;
   /** Extra register values, by storage slot name. */
   regs?: Partial<Record<keyof typeof SR, bigint>>;
+  /** 64-bit values written to RAM first, by physical address (translation tables, a VNCR page). */
+  mem?: readonly (readonly [number, bigint])[];
 }
 
 interface Outcome {
@@ -31,6 +33,9 @@ interface Outcome {
   /** PC after the step: BASE + 4 when the instruction completed. */
   pc: number;
   x3: bigint;
+  farEl2: bigint;
+  /** RAM at the first address of `mem`, after the step. */
+  mem0: bigint;
 }
 
 function run(word: number, setup: Setup = {}): Outcome {
@@ -49,6 +54,12 @@ function run(word: number, setup: Setup = {}): Outcome {
   set(SR.VBAR_EL1, BigInt(VBAR));
   set(SR.HCR_EL2, (setup.hcr ?? 0n) | (1n << 31n)); // RW
   for (const [name, v] of Object.entries(setup.regs ?? {})) set(SR[name as keyof typeof SR], v!);
+  const u64 = (v: bigint): Uint8Array => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    return b;
+  };
+  for (const [pa, v] of setup.mem ?? []) m.ram.writeBytes(pa, u64(v));
   cpu.el = setup.el ?? 1;
   cpu.spsel = cpu.el === 0 ? 0 : 1;
   cpu.xlo[3] = 0x12345678;
@@ -61,6 +72,8 @@ function run(word: number, setup: Setup = {}): Outcome {
     esrEl1: cpu.sr.lo[SR.ESR_EL1]! >>> 0,
     pc: cpu.pcLo >>> 0,
     x3: (BigInt(cpu.xhi[3]! >>> 0) << 32n) | BigInt(cpu.xlo[3]! >>> 0),
+    farEl2: (BigInt(cpu.sr.hi[SR.FAR_EL2]! >>> 0) << 32n) | BigInt(cpu.sr.lo[SR.FAR_EL2]! >>> 0),
+    mem0: setup.mem?.length ? new DataView(m.ram.readBytes(setup.mem[0]![0], 8).buffer).getBigUint64(0, true) : 0n,
   };
 }
 
@@ -240,6 +253,37 @@ describe('FEAT_NV', () => {
     expect(r.el).toBe(1);
     expect(r.pc).toBe(BASE + 4);
     expect(r.x3).toBe(0n); // the (zeroed) VNCR page slot for SCTLR_EL1, offset 0x110
+  });
+
+  // The VNCR page is addressed in the EL2 translation regime (CreateAccDescNV2 gives the access
+  // EL2), not the EL1 regime the PE is in. EL2 stage 1 here: 4K granule, 39-bit VAs (T0SZ 25, start
+  // level 1), table at 0x40003000: VA [0, 1G) -> PA 0x40000000 (so VA 0x100000 is PA 0x40100000),
+  // VA [1G, 2G) identity (the vectors), VA [2G, 3G) unmapped. EL1's MMU is off.
+  const EL2_MMU = {
+    TCR_EL2: 25n | (1n << 8n) | (1n << 10n) | (3n << 12n) | (2n << 16n) | (1n << 23n) | (1n << 31n),
+    TTBR0_EL2: 0x4000_3000n,
+    MAIR_EL2: 0xffn,
+    SCTLR_EL2: 1n,
+  };
+  const BLOCK = (pa: bigint): bigint => pa | (1n << 10n) | (3n << 8n) | 1n; // AF, inner shareable, AttrIndx 0, block
+  const TABLES: [number, bigint][] = [
+    [0x4000_3000, BLOCK(0x4000_0000n)],
+    [0x4000_3008, BLOCK(0x4000_0000n)],
+  ];
+  const MSR_SCTLR_EL12 = 0xd51d1003; // msr sctlr_el12, x3 (aarch64-linux-gnu-as -march=armv8.1-a)
+  it('with HCR_EL2.{NV, NV2}, the VNCR page is addressed through the EL2 translation regime', () => {
+    const read = run(I.mrsSCTLR_EL12[0], { hcr: NV | bit(45), regs: { ...EL2_MMU, VNCR_EL2: 0x10_0000n }, mem: [[0x4010_0110, 0x1122334455667788n], ...TABLES] });
+    expect([read.el, read.pc, read.x3]).toEqual([1, BASE + 4, 0x1122334455667788n]);
+    const write = run(MSR_SCTLR_EL12, { hcr: NV | bit(45), regs: { ...EL2_MMU, VNCR_EL2: 0x10_0000n }, mem: [[0x4010_0110, 0n], ...TABLES] });
+    expect([write.el, write.pc, write.mem0]).toEqual([1, BASE + 4, 0x12345678n]);
+  });
+  it('a VNCR page access that faults is a Data Abort to EL2 with ESR_EL2.ISS.VNCR set', () => {
+    // VA 0x80000110 is unmapped in EL2's tables: translation fault, level 1; WnR for the MSR.
+    const dabtLow = (wnr: number): number => ((0x24 << 26) | (1 << 25) | (1 << 13) | (wnr << 6) | 0x05) >>> 0;
+    for (const [word, wnr] of [[I.mrsSCTLR_EL12[0], 0], [MSR_SCTLR_EL12, 1]] as const) {
+      const r = run(word, { hcr: NV | bit(45), regs: { ...EL2_MMU, VNCR_EL2: 0x8000_0000n }, mem: TABLES });
+      expect([r.el, r.pc, r.esrEl2, r.farEl2]).toEqual([2, VBAR + 0x400, dabtLow(wnr), 0x8000_0110n]);
+    }
   });
 });
 
