@@ -9,10 +9,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type Connection,
   DiagnosticSeverity,
+  ErrorCodes,
   MessageType,
   type Diagnostic as LspDiagnostic,
   type Location,
   ProposedFeatures,
+  ResponseError,
   type SymbolInformation,
   SymbolKind,
   TextDocumentSyncKind,
@@ -208,8 +210,9 @@ export function startServer(connection: Connection): void {
     const a = analysisOf(doc);
     const e = entryAt(a, doc.offsetAt(p.position));
     if (!e || (e.kind !== 'control-ref' && e.kind !== 'control-def') || !a.defs.has(e.name)) return null;
-    if (!NAME.test(p.newName) || RESERVED.has(p.newName)) throw new Error(`'${p.newName}' is not a valid control name (letters, digits and _, not a keyword)`);
-    if (a.defs.has(p.newName) && p.newName !== e.name) throw new Error(`a control or combination named '${p.newName}' exists already (line ${a.defs.get(p.newName)!.range.start.line + 1})`);
+    // Refusals are answers, not failures: the editor shows the message as it is.
+    if (!NAME.test(p.newName) || RESERVED.has(p.newName)) return new ResponseError(ErrorCodes.InvalidParams, `'${p.newName.slice(0, 80)}' is not a valid control name (letters, digits and _, not a keyword)`);
+    if (a.defs.has(p.newName) && p.newName !== e.name) return new ResponseError(ErrorCodes.InvalidParams, `a control or combination named '${p.newName}' exists already (line ${a.defs.get(p.newName)!.range.start.line + 1})`);
     const edits: TextEdit[] = occurrences(a, e.name).map((o) => ({ range: lspRange(o.range), newText: p.newName }));
     return { changes: { [doc.uri]: edits } };
   });
