@@ -41,6 +41,7 @@ import type { Snapshot } from '../../emulator/snapshot.js';
 import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
 import { checkRequestArgs } from './request-args.js';
+import { type Checkpoint, Checkpoints } from './checkpoints.js';
 import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
 
 const THREAD = 1;
@@ -91,10 +92,6 @@ export function parseBreakCondition(text: string): Condition | string {
       }
     });
 }
-/** Instructions between replay checkpoints at first (tens of milliseconds of replay at most). */
-const CHECKPOINT_EVERY = 2_000_000;
-/** Checkpoints kept at most; beyond, they are thinned out. */
-const MAX_CHECKPOINTS = 32;
 /** Instructions per slice: about 2 ms of guest, so a pause is answered well within 100 ms. */
 const SLICE = 200_000;
 const SYSREGS = ['HCR_EL2', 'SCTLR_EL2', 'TCR_EL2', 'TTBR0_EL2', 'VBAR_EL2', 'ESR_EL2', 'ELR_EL2', 'SPSR_EL2', 'FAR_EL2', 'HPFAR_EL2', 'VTTBR_EL2', 'VTCR_EL2', 'CPTR_EL2', 'MDCR_EL2', 'CNTHCTL_EL2', 'SCTLR_EL1', 'TCR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'VBAR_EL1', 'ESR_EL1', 'ELR_EL1', 'SPSR_EL1', 'FAR_EL1'];
@@ -178,14 +175,8 @@ export class NvlabSession extends DebugSession {
   /** Register and memory edits the user made, in order, for replays; `seq` orders them against checkpoints. */
   private readonly edits: { seq: number; icount: number; apply: () => void }[] = [];
   private editSeq = 0;
-  /**
-   * Snapshots along the timeline, by instruction count, from which replays
-   * start (the first is the launch state). Each holds the edits up to its
-   * `seq`. Their number is bounded: when there are too many, every other one
-   * goes and the spacing doubles, so memory stays bounded however long the run.
-   */
-  private checkpoints: { icount: number; seq: number; snap: Snapshot }[] = [];
-  private checkpointEvery = CHECKPOINT_EVERY;
+  /** Snapshots along the timeline that replays start from (checkpoints.ts); set at launch. */
+  private checkpoints: Checkpoints<Snapshot> | null = null;
   /** A replay runs: events, watches and output are not the user's. */
   private replaying = false;
   /** What a 'requested' stop is: an exception filter's or a data breakpoint's. */
@@ -276,7 +267,7 @@ export class NvlabSession extends DebugSession {
     if (s.trace) this.trace = createWriteStream(s.trace);
     m.events.subscribe((e) => this.onEvent(e));
     this.m = m;
-    this.checkpoints = [{ icount: 0, seq: 0, snap: m.snapshot() }];
+    this.checkpoints = new Checkpoints(m.snapshot());
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
@@ -747,9 +738,8 @@ export class NvlabSession extends DebugSession {
     this.finished = false;
     this.lastEvent = null;
     // A new timeline from the launch state: earlier edits and later checkpoints are gone.
-    this.m.restore(this.checkpoints[0]!.snap);
-    this.checkpoints.length = 1;
-    this.checkpointEvery = CHECKPOINT_EVERY;
+    this.m.restore(this.checkpoints!.launch.snap);
+    this.checkpoints!.reset();
     this.edits.length = 0;
     this.sendResponse(response);
     if (s.stopOnEntry) this.stopped('entry', 'Restarted: stopped at the entry point');
@@ -1093,30 +1083,13 @@ export class NvlabSession extends DebugSession {
   private recordEdit(apply: () => void): void {
     const icount = this.m!.cpu.icount;
     this.edits.push({ seq: ++this.editSeq, icount, apply });
-    this.checkpoints = this.checkpoints.filter((c) => c.icount <= icount);
+    this.checkpoints!.dropAfter(icount);
   }
 
-  /** After a slice of a forward run: a checkpoint when the last one before here is far enough behind. */
+  /** After a slice of a forward run: a checkpoint when the last one is far enough behind. */
   private maybeCheckpoint(): void {
     const m = this.m!;
-    const now = m.cpu.icount;
-    let at = 0;
-    while (at + 1 < this.checkpoints.length && this.checkpoints[at + 1]!.icount <= now) at++;
-    const before = this.checkpoints[at]!;
-    if (now - before.icount < this.checkpointEvery) return;
-    this.checkpoints.splice(at + 1, 0, { icount: now, seq: this.editSeq, snap: m.snapshot(before.snap) });
-    if (this.checkpoints.length > MAX_CHECKPOINTS) {
-      // The launch state stays; every other later one goes.
-      this.checkpoints = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0);
-      this.checkpointEvery *= 2;
-    }
-  }
-
-  /** The latest checkpoint at or before instruction `target`. */
-  private checkpointBefore(target: number): { icount: number; seq: number; snap: Snapshot } {
-    let best = this.checkpoints[0]!;
-    for (const c of this.checkpoints) if (c.icount <= target) best = c;
-    return best;
+    this.checkpoints!.maybeTake(m.cpu.icount, this.editSeq, (previous) => m.snapshot(previous));
   }
 
   /**
@@ -1126,7 +1099,7 @@ export class NvlabSession extends DebugSession {
    * state it had then. `onBreakpoint` sees every breakpoint hit on the way
    * (breakpoints are armed only when it is given).
    */
-  private replay(target: number, onBreakpoint?: (icount: number) => void, from: { icount: number; seq: number; snap: Snapshot } | 'here' = this.checkpointBefore(target)): void {
+  private replay(target: number, onBreakpoint?: (icount: number) => void, from: Checkpoint<Snapshot> | 'here' = this.checkpoints!.before(target)): void {
     const m = this.m!;
     const cpu = m.cpu;
     this.replaying = true;
@@ -1177,7 +1150,7 @@ export class NvlabSession extends DebugSession {
     if (dropped.length > 0) {
       const first = Math.min(...dropped.map((e) => e.seq));
       this.edits.splice(0, this.edits.length, ...this.edits.filter((e) => e.icount <= target));
-      this.checkpoints = this.checkpoints.filter((c) => c.seq < first);
+      this.checkpoints!.dropHolding(first);
     }
     this.replay(target);
   }
