@@ -800,7 +800,9 @@ export class NvlabSession extends DebugSession {
       const file = host ? host.vpe.regs : cpu.sr;
       const spsr = file.lo[SR.SPSR_EL2]!;
       const from = (spsr >>> 2) & 3;
-      if ((spsr & 0x10) === 0 && from < 2) {
+      // ESR_EL2 resets to 0 here and every exception writes a non-zero EC into it: none yet, no frame.
+      const taken = file.lo[SR.ESR_EL2]! !== 0 || file.hi[SR.ESR_EL2]! !== 0;
+      if (taken && (spsr & 0x10) === 0 && from < 2) {
         const elr = file.hi[SR.ELR_EL2]! * 2 ** 32 + (file.lo[SR.ELR_EL2]! >>> 0);
         const esr = decodeEsr(big(file, SR.ESR_EL2), { sysregName: sysregNameForKey });
         const f = new StackFrame(2, `${this.symbolize(elr)} [${host ? 'L2 ' : ''}EL${from}, last exception entry to ${host ? 'vEL2' : 'EL2'}: ${esr.summary}]`) as DebugProtocol.StackFrame;
@@ -838,8 +840,8 @@ export class NvlabSession extends DebugSession {
   }
 
   /**
-   * The architectural TLB's entries, newest regime first: what translation a
-   * guest gets before any walk (and keeps until a TLBI).
+   * The architectural TLB's entries, by regime, VMID, ASID and address: what
+   * translation a guest gets before any walk (and keeps until a TLBI).
    */
   private tlbVariables(): DebugProtocol.Variable[] {
     const kinds = ['EL1&0', 'EL2', 'EL2&0', 'stage 2'];

@@ -76,6 +76,8 @@ describe('a nested debug session on mini-hyp', () => {
     await launch({ program: MINI_HYP, mode: 'nested', stopOnEntry: true });
     const entry = await stoppedAfter(() => dc.configurationDoneRequest());
     expect(entry.body.reason).toBe('entry');
+    // No exception has been taken yet: no guest frame under the entry point.
+    expect((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.map((f) => f.name)).toEqual(['_start [vEL2 (guest hypervisor)]']);
     const set = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'forward', condition: 'via == "TID3" && reg == "ID_AA64PFR0_EL1"' }] });
     expect(set.body?.breakpoints?.map((b) => b.verified)).toEqual([true]);
     const stop = await stoppedAfter(() => dc.continueRequest({ threadId: 1 }));
