@@ -1,11 +1,12 @@
 /**
  * The debug side bar's views: the trap log (every exit, forward and local
- * decision of the running session, newest first; a forwarded trap opens its
- * trap-table entry) and the shadow stage-2 MMUs of the L0 host (refreshed at
- * every stop).
+ * decision of the running session, newest first, filterable; a forwarded trap
+ * opens its trap-table entry, and each entry can take you to the guest PC)
+ * and the shadow stage-2 MMUs of the L0 host (refreshed at every stop).
  */
 import * as vscode from 'vscode';
 import { DEFAULT_TRAPS_TEXT } from '../../emulator/traps/default-table.js';
+import { matchesFilter } from './trap-log-filter.js';
 
 type LogEvent = Record<string, unknown> & { type: string };
 
@@ -16,6 +17,13 @@ export class TrapLogView implements vscode.TreeDataProvider<LogEvent> {
   private dropped = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Words an entry must contain (see matchesFilter); '' shows everything. */
+  filter = '';
+
+  setFilter(filter: string): void {
+    this.filter = filter.trim();
+    this.changed.fire();
+  }
 
   add(batch: { events: Record<string, unknown>[]; dropped: number }): void {
     for (const e of batch.events) if (e.type === 'trap' || e.type === 'forward' || e.type === 'local' || e.type === 'inject') this.events.push(e as LogEvent);
@@ -31,7 +39,16 @@ export class TrapLogView implements vscode.TreeDataProvider<LogEvent> {
   }
 
   getChildren(): LogEvent[] {
-    return [...this.events].reverse();
+    const shown = this.filter ? this.events.filter((e) => matchesFilter(e, this.filter)) : this.events;
+    return [...shown].reverse();
+  }
+
+  /** "12 of 340 entries" for the view's description. */
+  summary(): string {
+    const total = this.events.length;
+    const lost = this.dropped > 0 ? ` (${this.dropped} older not kept)` : '';
+    if (!this.filter) return `${total} entries${lost}`;
+    return `${this.events.filter((e) => matchesFilter(e, this.filter)).length} of ${total} matching "${this.filter}"${lost}`;
   }
 
   getTreeItem(e: LogEvent): vscode.TreeItem {
@@ -40,7 +57,33 @@ export class TrapLogView implements vscode.TreeDataProvider<LogEvent> {
     item.description = [e.via, e.entry, e.pc].filter((x) => x !== undefined).join('  ');
     item.tooltip = new vscode.MarkdownString('```json\n' + JSON.stringify(e, null, 2) + '\n```');
     if (typeof e.entry === 'string') item.command = { command: 'nvlab.openTrapEntry', title: 'Open the trap-table entry', arguments: [e.entry] };
+    // The context menu's "Go to the guest PC" (package.json, view/item/context).
+    if (typeof e.pc === 'string') item.contextValue = 'nvlabTrapEvent';
     return item;
+  }
+}
+
+/**
+ * Shows the guest instruction an entry of the trap log happened at: its
+ * source line when the image has line information for it, else the
+ * disassembly view (which the stopped session shows around its own PC).
+ */
+export async function goToGuestPc(e: Record<string, unknown> | undefined): Promise<void> {
+  const session = vscode.debug.activeDebugSession;
+  if (!e || typeof e.pc !== 'string' || !session || session.type !== 'nvlab') return;
+  try {
+    const r = (await session.customRequest('nvlabLocate', { address: e.pc })) as { symbol: string | null; path?: string; line?: number };
+    if (r.path && r.line) {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(r.path), { preview: true });
+      const pos = new vscode.Position(r.line - 1, 0);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenter);
+      return;
+    }
+    void vscode.window.showInformationMessage(`${e.pc}${r.symbol && !r.symbol.startsWith('0x') ? ` (${r.symbol})` : ''} has no source line in the image (guest code copied at run time has none): see the Disassembly view.`);
+    await vscode.commands.executeCommand('debug.action.openDisassemblyView');
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Go to the guest PC: ${(err as Error).message}`);
   }
 }
 

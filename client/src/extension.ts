@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCommands } from './commands.js';
-import { ShadowMmuView, TrapLogView } from './debug-views.js';
+import { ShadowMmuView, TrapLogView, goToGuestPc } from './debug-views.js';
 import { HitCounts } from './hit-counts.js';
 
 let client: LanguageClient | undefined;
@@ -43,6 +43,28 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(context, log);
 
   const trapLog = new TrapLogView();
+  const trapLogView = vscode.window.createTreeView('nvlab.trapLog', { treeDataProvider: trapLog });
+  const describeLog = (): void => {
+    trapLogView.description = trapLog.summary();
+  };
+  trapLog.onDidChangeTreeData(describeLog);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('nvlab.trapLog.filter', async () => {
+      const text = await vscode.window.showInputBox({
+        prompt: 'Show the trap-log entries containing all these words (a word starting with - must not occur)',
+        placeHolder: 'e.g. TID3, ID_AA64PFR0_EL1, local, forward -HVC',
+        value: trapLog.filter,
+      });
+      if (text === undefined) return;
+      trapLog.setFilter(text);
+      void vscode.commands.executeCommand('setContext', 'nvlab.trapLogFiltered', trapLog.filter !== '');
+    }),
+    vscode.commands.registerCommand('nvlab.trapLog.clearFilter', () => {
+      trapLog.setFilter('');
+      void vscode.commands.executeCommand('setContext', 'nvlab.trapLogFiltered', false);
+    }),
+    vscode.commands.registerCommand('nvlab.trapLog.goToPc', (e: Record<string, unknown> | undefined) => goToGuestPc(e)),
+  );
   const mmus = new ShadowMmuView();
   // "forwarded N times" above the trap-table entries that forwarded in the debug session.
   const hits = new HitCounts();
@@ -61,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('nvlab.trapLog', trapLog),
+    trapLogView,
     vscode.window.registerTreeDataProvider('nvlab.shadowMmus', mmus),
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== 'nvlab') return;

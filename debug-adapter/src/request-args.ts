@@ -42,6 +42,7 @@ const REQUESTS: Readonly<Record<string, Shape>> = {
   writeMemory: { memoryReference: 'string', offset: 'int?', data: 'string', allowPartial: 'bool?' },
   disassemble: { memoryReference: 'string', offset: 'int?', instructionOffset: 'int?', instructionCount: 'int', resolveSymbols: 'bool?' },
   nvlabWalk: { address: 'string', el: 'int?', stage12: 'bool?' },
+  nvlabLocate: { address: 'string' },
   restart: { arguments: optional({}) },
 };
 

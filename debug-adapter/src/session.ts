@@ -1240,8 +1240,19 @@ export class NvlabSession extends DebugSession {
     };
   }
 
-  /** Custom requests of the client's views: `nvlabShadowMmus` (the L0 host's shadow stage-2 pool), `nvlabWalk`. */
+  /**
+   * Custom requests of the client's views: `nvlabShadowMmus` (the L0 host's
+   * shadow stage-2 pool), `nvlabWalk`, and `nvlabLocate` (the symbol and
+   * source line of a guest address, for the trap log's "go to the guest PC").
+   */
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'nvlabLocate') {
+      const address = Number((args as { address: string }).address);
+      const line = Number.isSafeInteger(address) ? this.lines?.lineAt(address) : undefined;
+      response.body = { symbol: Number.isSafeInteger(address) ? this.symbolize(address) : null, ...(line ? { path: line.path, line: line.line } : {}) };
+      this.sendResponse(response);
+      return;
+    }
     if (command === 'nvlabWalk') {
       try {
         response.body = this.walk(args as { address?: unknown; el?: unknown; stage12?: unknown });

@@ -109,6 +109,9 @@ describe('disassembly', () => {
     ]);
     expect(ins[1]!.location?.path).toMatch(/mini-hyp\.S$/);
     expect(ins[1]!.line).toBe(267);
+    // The trap log's "go to the guest PC": symbol and source line where the image has them.
+    expect((await dc.customRequest('nvlabLocate', { address: '0x400802a8' })).body).toEqual({ symbol: 'counter_inc', path: ins[1]!.location!.path, line: 267 });
+    expect((await dc.customRequest('nvlabLocate', { address: '0x40000034' })).body).toEqual({ symbol: '0x40000034' });
     // Beyond RAM the view gets a gap, not an error.
     const gap = await dc.customRequest('disassemble', { memoryReference: '0x0', instructionCount: 2 });
     expect((gap.body as DebugProtocol.DisassembleResponse['body'])!.instructions.map((i) => i.instruction)).toEqual(['??', '??']);

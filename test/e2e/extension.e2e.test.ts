@@ -121,6 +121,31 @@ describe('nvlab in VS Code', () => {
     expect(await lens.count()).toBe(1);
   });
 
+  it('filters the trap log', async () => {
+    const p = ed.page;
+    const pane = p.locator('.pane', { has: p.locator('.pane-header', { hasText: /nvlab Trap Log/i }) });
+    const all = await pane.locator('.monaco-list-row').count();
+    await p.keyboard.press('Control+Shift+P');
+    await p.keyboard.type('nvlab: Filter the trap log');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Filter the trap log' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    await p.locator('.quick-input-message', { hasText: 'Show the trap-log entries' }).first().waitFor({ timeout: 10_000 });
+    await p.keyboard.type('TID3');
+    await p.keyboard.press('Enter');
+    // Only the forwarded ID register read decided by TID3 is left; the header says how many match.
+    await pane.locator('.pane-header', { hasText: /1 of \d+ matching "TID3"/ }).waitFor({ timeout: 10_000 });
+    await ed.shot('trap-log-filtered');
+    const rows = pane.locator('.monaco-list-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('ID_AA64PFR0_EL1');
+    expect(all).toBeGreaterThan(1);
+    await p.keyboard.press('Control+Shift+P');
+    await p.keyboard.type('nvlab: Clear the trap log filter');
+    await p.locator('.quick-input-list .monaco-list-row', { hasText: 'Clear the trap log filter' }).first().waitFor({ timeout: 30_000 });
+    await p.keyboard.press('Enter');
+    await pane.locator('.pane-header', { hasText: /\d+ entries/ }).waitFor({ timeout: 10_000 });
+  });
+
   it("draws a walk of a guest's address through the guest hypervisor's stage 2", async () => {
     const p = ed.page;
     await p.keyboard.press('Control+Shift+P');
