@@ -112,12 +112,22 @@ interface MmuContext {
   physVmid: number;
 }
 
-export class ShadowMmuView implements vscode.TreeDataProvider<MmuContext> {
+/** One range a shadow stage 2 maps (the adapter's `nvlabShadowMappings`). */
+interface MappingRow {
+  range: string;
+  target: string;
+}
+
+type MmuNode = MmuContext | MappingRow;
+
+export class ShadowMmuView implements vscode.TreeDataProvider<MmuNode> {
   private contexts: MmuContext[] = [];
+  private session: vscode.DebugSession | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
   async refresh(session: vscode.DebugSession): Promise<void> {
+    this.session = session;
     try {
       const r = (await session.customRequest('nvlabShadowMmus')) as { contexts: MmuContext[] };
       this.contexts = r.contexts;
@@ -129,15 +139,29 @@ export class ShadowMmuView implements vscode.TreeDataProvider<MmuContext> {
 
   clear(): void {
     this.contexts = [];
+    this.session = undefined;
     this.changed.fire();
   }
 
-  getChildren(): MmuContext[] {
-    return this.contexts;
+  /** The contexts; under a context, its mappings, asked of the adapter when it is expanded. */
+  async getChildren(node?: MmuNode): Promise<MmuNode[]> {
+    if (!node) return this.contexts;
+    if (!('index' in node) || !this.session) return [];
+    try {
+      return ((await this.session.customRequest('nvlabShadowMappings', { index: node.index })) as { mappings: MappingRow[] }).mappings;
+    } catch {
+      return [];
+    }
   }
 
-  getTreeItem(c: MmuContext): vscode.TreeItem {
-    const item = new vscode.TreeItem(`context ${c.index}${c.loaded ? ' (loaded)' : ''}: ${c.valid ? `VMID ${c.vmid}` : 'free'}`);
+  getTreeItem(node: MmuNode): vscode.TreeItem {
+    if (!('index' in node)) {
+      const row = new vscode.TreeItem(node.range);
+      row.description = node.target;
+      return row;
+    }
+    const c = node;
+    const item = new vscode.TreeItem(`context ${c.index}${c.loaded ? ' (loaded)' : ''}: ${c.valid ? `VMID ${c.vmid}` : 'free'}`, c.valid && c.mappings > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.description = c.valid ? `${c.byVmid ? 'stage 2 off' : `VTTBR ${c.vttbr}`}  refs ${c.refs}  ${c.mappings} mappings` : `physical VMID ${c.physVmid}`;
     item.tooltip = `physical VMID ${c.physVmid}${c.valid && !c.byVmid ? `\nVTCR_EL2 ${c.vtcr}` : ''}`;
     return item;

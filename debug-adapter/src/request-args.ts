@@ -43,6 +43,7 @@ const REQUESTS: Readonly<Record<string, Shape>> = {
   disassemble: { memoryReference: 'string', offset: 'int?', instructionOffset: 'int?', instructionCount: 'int', resolveSymbols: 'bool?' },
   nvlabWalk: { address: 'string', el: 'int?', stage12: 'bool?' },
   nvlabLocate: { address: 'string' },
+  nvlabShadowMappings: { index: 'int' },
   restart: { arguments: optional({}) },
 };
 

@@ -41,6 +41,7 @@ import type { Snapshot } from '../../emulator/snapshot.js';
 import { type LaunchArguments, type LaunchSettings, checkLaunch } from './launch-config.js';
 import { FILTERS, StopFilters, describeStop } from './stop-filters.js';
 import { checkRequestArgs } from './request-args.js';
+import { describeStage2Mapping } from './stage2-describe.js';
 import { type Checkpoint, Checkpoints } from './checkpoints.js';
 import { DwarfError, LineIndex, readLineTable } from './dwarf-line.js';
 
@@ -121,6 +122,8 @@ const enum Ref {
   SHADOW,
   ESR,
   TLB,
+  /** + context index: the mappings of a shadow stage 2. */
+  SHADOW_MAPPINGS = 40_000,
   /** + 2 × group (+ 1 for the virtual EL2's): a group of system registers (SYSREG_GROUPS). */
   GROUPS = 100,
   /** + slot: the fields of a physical system register; VIRTUAL_FIELDS + slot: of a virtual one. */
@@ -834,6 +837,16 @@ export class NvlabSession extends DebugSession {
     }));
   }
 
+  /** The ranges a shadow stage 2 maps, described (at most 1000, then a line saying so). */
+  private shadowMappings(index: number): { range: string; target: string }[] {
+    const c = this.m?.host?.pool.contexts[index];
+    if (!c?.valid) return [];
+    const { ranges, more } = c.tables.mappings(1000);
+    const out = ranges.map(describeStage2Mapping);
+    if (more) out.push({ range: '…', target: 'more mappings than the 1000 shown' });
+    return out;
+  }
+
   /** The group nodes under the common registers. */
   private groupVariables(virtual: boolean): DebugProtocol.Variable[] {
     return SYSREG_GROUPS.map((g, i) => ({ name: g.label, value: `${g.names.length} registers`, variablesReference: Ref.GROUPS + 2 * i + (virtual ? 1 : 0), namedVariables: g.names.length }));
@@ -917,7 +930,7 @@ export class NvlabSession extends DebugSession {
             vars = m.host.pool.contexts.map((c) => ({
               name: `context ${c.index}${m.host!.current === c ? ' (loaded)' : ''}`,
               value: c.valid ? `VMID ${c.vmid}${c.byVmid ? ' (stage 2 off)' : `, VTTBR 0x${hex64(c.vttbrLo, c.vttbrHi)}, VTCR 0x${(c.vtcr >>> 0).toString(16)}`}, refs ${c.refs}, ${c.tables.leaves} mapping${c.tables.leaves === 1 ? '' : 's'}, physical VMID ${c.physVmid}` : `free (physical VMID ${c.physVmid})`,
-              variablesReference: 0,
+              variablesReference: c.valid && c.tables.leaves > 0 ? Ref.SHADOW_MAPPINGS + c.index : 0,
             }));
           }
           break;
@@ -928,7 +941,9 @@ export class NvlabSession extends DebugSession {
           break;
         }
         default:
-          if (args.variablesReference >= Ref.GROUPS && args.variablesReference < Ref.FIELDS) {
+          if (args.variablesReference >= Ref.SHADOW_MAPPINGS && m.host) {
+            vars = this.shadowMappings(args.variablesReference - Ref.SHADOW_MAPPINGS).map((d) => ({ name: d.range, value: d.target, variablesReference: 0 }));
+          } else if (args.variablesReference >= Ref.GROUPS && args.variablesReference < Ref.FIELDS) {
             const g = args.variablesReference - Ref.GROUPS;
             const virtual = (g & 1) === 1;
             const file = virtual ? m.host?.vpe.regs : cpu.sr;
@@ -1250,6 +1265,11 @@ export class NvlabSession extends DebugSession {
       const address = Number((args as { address: string }).address);
       const line = Number.isSafeInteger(address) ? this.lines?.lineAt(address) : undefined;
       response.body = { symbol: Number.isSafeInteger(address) ? this.symbolize(address) : null, ...(line ? { path: line.path, line: line.line } : {}) };
+      this.sendResponse(response);
+      return;
+    }
+    if (command === 'nvlabShadowMappings') {
+      response.body = { mappings: this.shadowMappings((args as { index: number }).index) };
       this.sendResponse(response);
       return;
     }

@@ -20,6 +20,14 @@ export interface Stage2Attrs {
   readonly xn: number;
 }
 
+/** A range of IPA the tables map (see Stage2Tables.mappings); `level` is its first leaf's. */
+export interface Stage2Mapping extends Stage2Attrs {
+  readonly ipa: number;
+  readonly pa: number;
+  size: number;
+  readonly level: number;
+}
+
 export const NORMAL_RW: Stage2Attrs = { memAttr: 0b1111, s2ap: 0b11, sh: 0b11, xn: 0 };
 
 /** Bytes a leaf at `level` maps with the 4 KiB granule. */
@@ -223,6 +231,48 @@ export class Stage2Tables {
     if (!this.destroyed) for (let i = 0; i < this.rootPages; i++) this.mem.freePage(this.root + i * PAGE);
     this.destroyed = true;
     this.leaves = 0;
+  }
+
+  /**
+   * What the tables map, in IPA order: leaves that continue one another (IPA
+   * and PA both contiguous, same attributes) merged into one range, at most
+   * `limit` ranges (`more` says whether some were left out). For the
+   * debugger's and the views' lists of a shadow stage 2's mappings.
+   */
+  mappings(limit = 1000): { ranges: Stage2Mapping[]; more: boolean } {
+    const ranges: Stage2Mapping[] = [];
+    let more = false;
+    const walk = (table: number, level: number, base: number): boolean => {
+      const size = levelSize(level);
+      const entries = level === this.startLevel ? 512 * this.rootPages : 512;
+      const d = { lo: 0, hi: 0 };
+      for (let i = 0; i < entries; i++) {
+        this.mem.read64(table + 8 * i, d);
+        const t = d.lo & 3;
+        if (t === 0 || t === 2) continue;
+        const ipa = base + i * size;
+        if (t === 3 && level < 3) {
+          if (!walk(d.hi * TWO32 + (d.lo >>> 0) - ((d.lo >>> 0) % PAGE), level + 1, ipa)) return false;
+          continue;
+        }
+        const top = this.ds ? (d.hi & 0x3ffff) + ((d.lo >>> 8) & 3) * 2 ** 18 : d.hi & 0xffff;
+        const pa = top * TWO32 + (d.lo >>> 0) - ((d.lo >>> 0) % size);
+        const attrs = { memAttr: (d.lo >>> 2) & 0xf, s2ap: (d.lo >>> 6) & 3, sh: this.ds ? 3 : (d.lo >>> 8) & 3, xn: (d.hi >>> 21) & 3 };
+        const last = ranges[ranges.length - 1];
+        if (last && last.ipa + last.size === ipa && last.pa + last.size === pa && last.memAttr === attrs.memAttr && last.s2ap === attrs.s2ap && last.sh === attrs.sh && last.xn === attrs.xn) {
+          last.size += size;
+          continue;
+        }
+        if (ranges.length === limit) {
+          more = true;
+          return false;
+        }
+        ranges.push({ ipa, pa, size, level, ...attrs });
+      }
+      return true;
+    };
+    walk(this.root, this.startLevel, 0);
+    return { ranges, more };
   }
 
   /** Pages the tables use. */

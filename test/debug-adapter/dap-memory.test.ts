@@ -153,6 +153,12 @@ describe('state views', () => {
     const rows = tlb.map((v) => `${v.name} ${v.value}`);
     expect(rows).toContain('stage 2 IPA 0x40000000 → PA 0x40000000, 1G, VMID 1, level 1, attr 0x0f');
     expect(rows).toContain('stage 2 IPA 0x40000000 → PA 0x41000000, 4K, VMID 2, level 3, attr 0x0f');
+    // The shadow stage 2 of the first guest maps the one page it has touched, as the guest hypervisor mapped it.
+    const shadows = (await dc.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Shadow stage-2 MMUs')!.variablesReference })).body.variables;
+    const mappings = (await dc.variablesRequest({ variablesReference: shadows[0]!.variablesReference })).body.variables;
+    expect(mappings.map((v) => `${v.name} -> ${v.value}`)).toEqual(['IPA 0x40000000..0x40000fff -> PA 0x41000000 (4K, RW, Normal WB, executable)']);
+    expect(shadows[1]!.variablesReference).toBe(0); // free: nothing to list
+    expect((await dc.customRequest('nvlabShadowMappings', { index: 0 })).body).toEqual({ mappings: [{ range: 'IPA 0x40000000..0x40000fff', target: 'PA 0x41000000 (4K, RW, Normal WB, executable)' }] });
     // The walk view's request for a guest's address: its stage 1 is off, so the walk is the guest hypervisor's stage 2.
     const walk = (await dc.customRequest('nvlabWalk', { address: '0x40000000', el: 1 })).body as { regime: string; steps: { stage: number; level: number; type: string }[]; result: { pa?: string } };
     expect(walk.regime).toBe('EL1&0, stage 1 + stage 2');

@@ -103,6 +103,11 @@ describe('nvlab in VS Code', () => {
     const mmus = p.locator('.monaco-list-row', { hasText: /^context 0/ });
     await mmus.first().waitFor({ timeout: 30_000 });
     expect(await mmus.first().innerText()).toMatch(/context 0 \(loaded\)?: VMID 1|context 0: VMID 1/);
+    // Expanded, a context lists what it maps: the guest's code page, as the guest hypervisor mapped it.
+    await mmus.first().click();
+    const mapping = p.locator('.monaco-list-row', { hasText: 'IPA 0x40000000..0x40000fff' });
+    await mapping.first().waitFor({ timeout: 30_000 });
+    expect(await mapping.first().innerText()).toContain('PA 0x41000000 (4K, RW, Normal WB, executable)');
     await ed.shot('debug-state-and-mmus');
     expect(await description.count()).toBeGreaterThan(0);
   });

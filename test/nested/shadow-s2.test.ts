@@ -391,6 +391,28 @@ describe('Stage2Tables', () => {
     expect(mem.inUse).toBe(1);
   });
 
+  it('lists what it maps in IPA order, merging leaves that continue one another', () => {
+    for (const bits of [40, 48, 52]) {
+      const t = new Stage2Tables(new HostMemory(), bits);
+      // Two contiguous pages, a third with other attributes, a 2 MiB block right after the pages' block, a 1 GiB block.
+      t.map(0x4000_0000, 0x4100_0000, 3, NORMAL_RW);
+      t.map(0x4000_1000, 0x4100_1000, 3, NORMAL_RW);
+      t.map(0x4000_2000, 0x4100_2000, 3, RO_NX_DEVICE);
+      t.map(0x8020_0000, 0x1_0000_0000, 2, NORMAL_RW);
+      t.map(0x8040_0000, 0x1_0020_0000, 2, NORMAL_RW);
+      t.map(G * 7, G * 3, 1, WO_X0);
+      const { ranges, more } = t.mappings();
+      expect(more).toBe(false);
+      expect(ranges.map((r) => [r.ipa, r.pa, r.size, r.level, r.s2ap])).toEqual([
+        [0x4000_0000, 0x4100_0000, 2 * PAGE, 3, 0b11],
+        [0x4000_2000, 0x4100_2000, PAGE, 3, 0b01],
+        [0x8020_0000, 0x1_0000_0000, 2 * M2, 2, 0b11],
+        [G * 7, G * 3, G, 1, 0b10],
+      ]);
+      expect(t.mappings(2)).toEqual({ ranges: ranges.slice(0, 2), more: true });
+    }
+  });
+
   it('writes level 1, 2 and 3 leaves with the requested attributes', () => {
     const mem = new HostMemory();
     const t = new Stage2Tables(mem, 48);
